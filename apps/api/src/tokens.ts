@@ -1,0 +1,3 @@
+/** Injection tokens; explicit so DI never depends on emitted type metadata. */
+export const DATABASE = Symbol('Database');
+export const READINESS = Symbol('Readiness');

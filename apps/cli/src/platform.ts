@@ -1,0 +1,77 @@
+import { startApi, type ApiServer } from '@vigil/api';
+import { openBus, type MessageBus } from '@vigil/bus';
+import type { VigilConfig } from '@vigil/config';
+import { startIngest, type IngestWorker } from '@vigil/ingest';
+import { migrate, openDatabase, type Database } from '@vigil/store';
+import type { Logger } from 'pino';
+
+export interface Platform {
+  readonly url: string;
+  readonly db: Database;
+  readonly bus: MessageBus;
+  /** Stop in order: stop accepting HTTP, stop consuming (in-flight batches finish and commit), close. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything in one process: the API, the ingest workers, the database (server or PGlite) and
+ * the bus (Kafka or in-process). Production runs each app as its own Deployment instead.
+ */
+export async function startPlatform(config: VigilConfig, logger: Logger, options: { bus?: MessageBus } = {}): Promise<Platform> {
+  const db = await openDatabase(config);
+  logger.info({ driver: db.driver }, 'database open');
+  let migrated = false;
+  let ingest: IngestWorker | undefined;
+  let ingestReady = false;
+  let api: ApiServer | undefined;
+  const bus = options.bus ?? openBus(config, { onLog: (level, message, extra) => logger[level](extra, message) });
+  try {
+    const applied = await migrate(db);
+    migrated = true;
+    logger.info({ applied }, 'migrations applied');
+    api = await startApi(
+      {
+        db,
+        logger,
+        readiness: {
+          report: async () => {
+            const checks = { migrations: migrated, database: await db.ping(), consumers: ingestReady };
+            return { ready: Object.values(checks).every(Boolean), checks };
+          },
+        },
+      },
+      { host: config.HOST, port: config.PORT },
+    );
+    const topics = [config.VIGIL_TOPIC_OTLP_LOGS, config.VIGIL_TOPIC_DEAD_LETTER].map((name) => ({ name }));
+    await bus.ensureTopics(topics).catch((error: unknown) => {
+      // Operators often pre-create topics and deny CreateTopics; consuming still works then.
+      logger.warn({ err: error, topics: topics.map((t) => t.name) }, 'could not create topics; expecting them to exist');
+    });
+    ingest = await startIngest({ config, bus, db, logger: logger.child({ app: 'ingest' }) });
+    void ingest.ready.then(() => {
+      ingestReady = true;
+      logger.info('consumers joined their groups');
+    });
+  } catch (error) {
+    await api?.close().catch(() => undefined);
+    await bus.shutdown().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  const started = { api, ingest };
+  let stopping: Promise<void> | undefined;
+  return {
+    url: started.api.url,
+    db,
+    bus,
+    stop: () =>
+      (stopping ??= (async () => {
+        ingestReady = false;
+        await started.api.close();
+        await started.ingest.stop();
+        await bus.shutdown();
+        await db.close();
+        logger.info('stopped cleanly');
+      })()),
+  };
+}

@@ -1,0 +1,181 @@
+import { Kafka, logLevel, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
+import { runBatch } from './batch-runner';
+import type { BusMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from './message-bus';
+import { sleep } from './notifier';
+
+export interface KafkaBusOptions {
+  brokers: readonly string[];
+  clientId?: string;
+  ssl?: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** Longest a consumer fetch waits for data; the librdkafka mock needs it small. */
+  maxWaitTimeInMs?: number;
+  /** Consumer group timing; smaller values make rebalances faster (tests, small clusters). */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How long a publish keeps retrying through a broker outage before it fails (default 30 s). */
+  publishRetryBudgetMs?: number;
+  onLog?: (level: 'error' | 'warn' | 'info', message: string, extra: Record<string, unknown>) => void;
+}
+
+const toBuffer = (v: string | Buffer): Buffer => (typeof v === 'string' ? Buffer.from(v) : v);
+
+function headersOf(raw: Record<string, unknown> | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw ?? {})) {
+    if (v === undefined) continue;
+    headers[k] = Array.isArray(v) ? String(v[v.length - 1]) : String(v);
+  }
+  return headers;
+}
+
+/** The production bus: kafkajs, commit after the handler succeeds, at-least-once, DLQ for poison. */
+export class KafkaBus implements MessageBus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private producerReady: Promise<Producer> | undefined;
+  private readonly subscriptions = new Set<Subscription>();
+
+  constructor(private readonly options: KafkaBusOptions) {
+    const config: KafkaConfig = {
+      clientId: options.clientId ?? 'vigil',
+      brokers: [...options.brokers],
+      ssl: options.ssl ?? false,
+      connectionTimeout: 3000,
+      requestTimeout: 10000,
+      retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 8 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry) => {
+        const level = entry.level <= logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info';
+        const { message, ...extra } = entry.log;
+        options.onLog?.(level, `kafkajs ${entry.namespace}: ${message}`, extra);
+      },
+    };
+    if (options.sasl) config.sasl = options.sasl as SASLOptions;
+    this.kafka = new Kafka(config);
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.name));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions ?? 3 })),
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.getProducer();
+    const payload = messages.map((m) => ({
+      key: m.key === undefined || m.key === null ? null : toBuffer(m.key),
+      value: toBuffer(m.value),
+      headers: m.headers ?? {},
+    }));
+    const deadline = Date.now() + (this.options.publishRetryBudgetMs ?? 30000);
+    // kafkajs gives up after its own retries; a broker outage can outlast them, so keep going
+    // within a time budget rather than failing the caller's batch on a transient fault.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await producer.send({ topic, messages: payload, acks: -1 });
+        return;
+      } catch (error) {
+        const retriable = (error as { retriable?: boolean }).retriable !== false || (error as Error).name === 'KafkaJSNumberOfRetriesExceeded';
+        if (!retriable || Date.now() > deadline) throw error;
+        await sleep(Math.min(2000, 100 * attempt));
+      }
+    }
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: this.options.heartbeatIntervalMs ?? 3000,
+      retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 1000 },
+    });
+    let stopping = false;
+    let joined!: () => void;
+    const ready = new Promise<void>((resolve) => (joined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, () => joined());
+    await consumer.connect();
+    for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        const messages: BusMessage[] = batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key ?? null,
+          value: m.value ?? Buffer.alloc(0),
+          headers: headersOf(m.headers as Record<string, unknown> | undefined),
+          timestamp: m.timestamp,
+        }));
+        const size = options.maxBatchSize ?? 500;
+        for (let i = 0; i < messages.length; i += size) {
+          const chunk = messages.slice(i, i + size);
+          const done = await runBatch(chunk, {
+            options,
+            publish: (t, m) => this.publish(t, m),
+            isActive: () => !stopping && isRunning() && !isStale(),
+            sleep: async (ms) => {
+              await sleep(ms);
+              await heartbeat().catch(() => undefined);
+            },
+          });
+          // Not done: stopping or the partition moved; leave it uncommitted for the next owner.
+          if (!done) return;
+          const last = chunk[chunk.length - 1] as BusMessage;
+          resolveOffset(last.offset);
+          await consumer.commitOffsets([
+            { topic: last.topic, partition: last.partition, offset: (BigInt(last.offset) + 1n).toString() },
+          ]);
+          await heartbeat();
+        }
+      },
+    });
+    const subscription: Subscription = {
+      ready,
+      stop: async () => {
+        if (stopping) return;
+        stopping = true;
+        // disconnect() waits for the running eachBatch to return, then leaves the group.
+        await consumer.disconnect();
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    if (this.producerReady) {
+      const producer = await this.producerReady.catch(() => undefined);
+      await producer?.disconnect().catch(() => undefined);
+    }
+    this.producerReady = undefined;
+  }
+
+  private getProducer(): Promise<Producer> {
+    if (!this.producerReady) {
+      const producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
+      this.producerReady = producer.connect().then(() => producer);
+      this.producerReady.catch(() => (this.producerReady = undefined));
+    }
+    return this.producerReady;
+  }
+}
+

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const positiveInt = z.coerce.number({ message: 'expected a number' }).int('expected a whole number').positive('expected a number above 0');
+const port = z.coerce.number({ message: 'expected a port number' }).int().min(0).max(65535, 'expected a port number 0-65535');
+const brokerList = z
+  .string()
+  .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1, 'expected at least one host:port'));
+const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name ([a-zA-Z0-9._-], at most 249 chars)');
+
+/**
+ * Every environment variable Vigil reads, with its default. The README's configuration table
+ * is generated from `describe` texts here, so keep them short and true.
+ */
+export const configSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP API listens on (0.0.0.0 in containers).'),
+  PORT: port.default(3000).describe('HTTP port of the API and dashboard.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
+    .optional()
+    .describe('PostgreSQL server. Unset: embedded PGlite in VIGIL_DATA_DIR.'),
+  DATABASE_POOL_SIZE: positiveInt.default(10).describe('Connections per process to DATABASE_URL.'),
+  VIGIL_DATA_DIR: z.string().min(1).default('.vigil/data').describe("Embedded PGlite directory; 'memory://' keeps nothing on disk."),
+  KAFKA_BROKERS: brokerList.optional().describe('Comma-separated host:port list. Unset: the in-process bus.'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('vigil').describe('Kafka client id.'),
+  KAFKA_SSL: bool.default(false).describe('Use TLS to the brokers.'),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional().describe('SASL mechanism; needs the two variables below.'),
+  KAFKA_SASL_USERNAME: z.string().optional().describe('SASL user name.'),
+  KAFKA_SASL_PASSWORD: z.string().optional().describe('SASL password.'),
+  VIGIL_TOPIC_OTLP_LOGS: topicName.default('otlp_logs').describe('Topic the Collector writes logs to.'),
+  VIGIL_TOPIC_OTLP_METRICS: topicName.default('otlp_metrics').describe('Topic the Collector writes metrics to.'),
+  VIGIL_TOPIC_OTLP_SPANS: topicName.default('otlp_spans').describe('Topic the Collector writes spans to.'),
+  VIGIL_TOPIC_DEAD_LETTER: topicName.default('vigil.dead-letter').describe('Where poison messages go, with the reason in headers.'),
+  VIGIL_OTLP_ENCODING: z.enum(['otlp_proto', 'otlp_json']).default('otlp_proto').describe('Encoding of the otlp_* topics.'),
+  VIGIL_INGEST_GROUP: z.string().min(1).default('vigil-ingest').describe('Consumer group of the ingest workers.'),
+  VIGIL_MAX_MESSAGE_BYTES: positiveInt.default(16 * 1024 * 1024).describe('Larger OTLP messages are dead-lettered.'),
+  VIGIL_SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000).describe('Time to finish in-flight work on SIGTERM before exiting.'),
+});
+
+export type VigilConfig = Readonly<z.output<typeof configSchema>>;
+export type ConfigVariable = keyof z.input<typeof configSchema>;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { attributesSchema, attributeValueSchema } from './attribute-value.schema';
+
+const unixNanoSchema = z.string().regex(/^\d+$/, 'unix time in nanoseconds as a decimal string');
+const hexIdSchema = (bytes: number) =>
+  z
+    .string()
+    .regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `${bytes}-byte id as lowercase hex`)
+    .nullable();
+
+/** One OTLP log record, flattened with its resource and scope: what ingest stores and publishes. */
+export const normalizedLogRecordSchema = z.object({
+  service: z.string().min(1),
+  resource: attributesSchema,
+  scope: z.object({ name: z.string(), version: z.string() }),
+  /** Event time; falls back to observed time when the producer left it 0 (OTLP spec). */
+  timeUnixNano: unixNanoSchema,
+  observedTimeUnixNano: unixNanoSchema,
+  severityNumber: z.number().int().min(0).max(24),
+  severityText: z.string(),
+  body: attributeValueSchema,
+  attributes: attributesSchema,
+  traceId: hexIdSchema(16),
+  spanId: hexIdSchema(8),
+  flags: z.number().int().nonnegative(),
+});
+export type NormalizedLogRecord = z.infer<typeof normalizedLogRecordSchema>;

@@ -1,0 +1,12 @@
+export type { Database, Queryable, QueryResult } from './database';
+export { createPostgresDatabase } from './postgres-database';
+export type { PostgresOptions } from './postgres-database';
+export { createPgliteDatabase } from './pglite-database';
+export type { PgliteOptions } from './pglite-database';
+export { openDatabase } from './open-database';
+export type { DatabaseSettings } from './open-database';
+export { migrate, MIGRATIONS_DIR } from './migrate';
+export { StoreError } from './store.error';
+export type { StoreErrorCode } from './store.error';
+export { LogRecordRepository } from './log-record.repository';
+export type { LogRecordToStore, StoredLogRecord, LogRecordQuery } from './log-record.repository';

@@ -1,0 +1,63 @@
+import { Pool, type PoolClient } from 'pg';
+import type { Database, Queryable, QueryResult } from './database';
+import { StoreError } from './store.error';
+
+export interface PostgresOptions {
+  url: string;
+  poolSize?: number;
+}
+
+function wrap(client: Pool | PoolClient): Queryable {
+  return {
+    async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const result = await client.query(sql, params as unknown[]);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    },
+  };
+}
+
+export async function createPostgresDatabase(options: PostgresOptions): Promise<Database> {
+  const pool = new Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    await pool.query('SELECT 1');
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    const where = options.url.replace(/\/\/[^@/]*@/, '//***@');
+    throw new StoreError('connection_failed', `cannot connect to PostgreSQL at ${where}: ${(error as Error).message}`, { cause: error });
+  }
+  const root = wrap(pool);
+  let closed = false;
+  return {
+    driver: 'postgres',
+    query: (sql, params) => root.query(sql, params),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
