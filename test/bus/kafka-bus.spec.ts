@@ -5,7 +5,7 @@ import { describeBusContract } from './bus-contract';
 const kafka = useTestBroker();
 let bus: MessageBus;
 beforeAll(() => {
-  bus = new KafkaBus({ brokers: kafka.brokers, clientId: 'bus-contract', heartbeatIntervalMs: 300, sessionTimeoutMs: 6000 });
+  bus = new KafkaBus({ brokers: kafka.brokers, clientId: 'bus-contract', heartbeatIntervalMs: 500, sessionTimeoutMs: 3000 });
 });
 afterAll(() => bus.shutdown());
 

@@ -113,7 +113,7 @@ export class KafkaBus implements MessageBus {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
         const messages: BusMessage[] = batch.messages.map((m) => ({
           topic: batch.topic,
           partition: batch.partition,
@@ -139,9 +139,11 @@ export class KafkaBus implements MessageBus {
           if (!done) return;
           const last = chunk[chunk.length - 1] as BusMessage;
           resolveOffset(last.offset);
-          await consumer.commitOffsets([
-            { topic: last.topic, partition: last.partition, offset: (BigInt(last.offset) + 1n).toString() },
-          ]);
+          // The batch-scoped commit, not consumer.commitOffsets: that one is silently skipped once
+          // stop() began, and stop() is exactly when the in-flight batch must still commit.
+          await commitOffsetsIfNecessary({
+            topics: [{ topic: last.topic, partitions: [{ partition: last.partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
+          });
           await heartbeat();
         }
       },

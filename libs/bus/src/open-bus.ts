@@ -6,6 +6,8 @@ export interface BusSettings {
   KAFKA_BROKERS?: readonly string[] | undefined;
   KAFKA_CLIENT_ID: string;
   KAFKA_SSL: boolean;
+  KAFKA_SESSION_TIMEOUT_MS: number;
+  KAFKA_HEARTBEAT_INTERVAL_MS: number;
   KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined;
   KAFKA_SASL_USERNAME?: string | undefined;
   KAFKA_SASL_PASSWORD?: string | undefined;
@@ -14,7 +16,14 @@ export interface BusSettings {
 /** Kafka when KAFKA_BROKERS is set, else the in-process bus. */
 export function openBus(settings: BusSettings, extra: Pick<KafkaBusOptions, 'onLog'> = {}): MessageBus {
   if (!settings.KAFKA_BROKERS) return new InProcessBus();
-  const options: KafkaBusOptions = { brokers: settings.KAFKA_BROKERS, clientId: settings.KAFKA_CLIENT_ID, ssl: settings.KAFKA_SSL, ...extra };
+  const options: KafkaBusOptions = {
+    brokers: settings.KAFKA_BROKERS,
+    clientId: settings.KAFKA_CLIENT_ID,
+    ssl: settings.KAFKA_SSL,
+    sessionTimeoutMs: settings.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: settings.KAFKA_HEARTBEAT_INTERVAL_MS,
+    ...extra,
+  };
   if (settings.KAFKA_SASL_MECHANISM) {
     options.sasl = {
       mechanism: settings.KAFKA_SASL_MECHANISM,

@@ -32,6 +32,8 @@ export const configSchema = z.object({
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional().describe('SASL mechanism; needs the two variables below.'),
   KAFKA_SASL_USERNAME: z.string().optional().describe('SASL user name.'),
   KAFKA_SASL_PASSWORD: z.string().optional().describe('SASL password.'),
+  KAFKA_SESSION_TIMEOUT_MS: positiveInt.default(30000).describe('Consumer group session timeout; a dead worker\'s partitions move after this.'),
+  KAFKA_HEARTBEAT_INTERVAL_MS: positiveInt.default(3000).describe('Consumer heartbeat interval (well under the session timeout).'),
   VIGIL_TOPIC_OTLP_LOGS: topicName.default('otlp_logs').describe('Topic the Collector writes logs to.'),
   VIGIL_TOPIC_OTLP_METRICS: topicName.default('otlp_metrics').describe('Topic the Collector writes metrics to.'),
   VIGIL_TOPIC_OTLP_SPANS: topicName.default('otlp_spans').describe('Topic the Collector writes spans to.'),

@@ -59,3 +59,11 @@ describe('loadConfig', () => {
     expect(table).toContain('| `DATABASE_URL` | (unset) |');
   });
 });
+
+describe('loadConfig cross-field rules', () => {
+  it('wants the heartbeat below the session timeout', () => {
+    expect(() => loadConfig({ env: { KAFKA_SESSION_TIMEOUT_MS: '3000', KAFKA_HEARTBEAT_INTERVAL_MS: '3000' } })).toThrow(
+      /KAFKA_HEARTBEAT_INTERVAL_MS: must be below KAFKA_SESSION_TIMEOUT_MS/,
+    );
+  });
+});

@@ -50,6 +50,9 @@ export function loadConfig(options: LoadConfigOptions = {}): VigilConfig {
   }
   if (result.success) {
     const c = result.data;
+    if (c.KAFKA_HEARTBEAT_INTERVAL_MS >= c.KAFKA_SESSION_TIMEOUT_MS) {
+      problems.push({ variable: 'KAFKA_HEARTBEAT_INTERVAL_MS', problem: 'must be below KAFKA_SESSION_TIMEOUT_MS' });
+    }
     if (c.KAFKA_SASL_MECHANISM && (!c.KAFKA_SASL_USERNAME || !c.KAFKA_SASL_PASSWORD)) {
       problems.push({ variable: 'KAFKA_SASL_MECHANISM', problem: 'needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD' });
     }

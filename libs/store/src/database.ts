@@ -6,6 +6,8 @@ export interface QueryResult<R> {
 /** Anything that runs SQL: the database itself or one transaction. */
 export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
 }
 
 /**

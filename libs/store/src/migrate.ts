@@ -55,7 +55,7 @@ export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promi
         continue;
       }
       try {
-        await tx.query(migration.sql);
+        await tx.exec(migration.sql);
       } catch (error) {
         throw new StoreError('migration_failed', `migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
       }

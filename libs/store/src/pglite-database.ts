@@ -13,6 +13,9 @@ function wrap(db: PGlite | Transaction): Queryable {
       const result = await db.query<R>(sql, params as unknown[]);
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
     },
+    async exec(sql: string): Promise<void> {
+      await db.exec(sql);
+    },
   };
 }
 
@@ -26,6 +29,7 @@ export async function createPgliteDatabase(options: PgliteOptions = {}): Promise
   return {
     driver: 'pglite',
     query: (sql, params) => root.query(sql, params),
+    exec: (sql) => root.exec(sql),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     async ping() {
       try {

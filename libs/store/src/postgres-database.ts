@@ -13,6 +13,10 @@ function wrap(client: Pool | PoolClient): Queryable {
       const result = await client.query(sql, params as unknown[]);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
+    async exec(sql: string): Promise<void> {
+      // Without parameters pg uses the simple query protocol, which allows several statements.
+      await client.query(sql);
+    },
   };
 }
 
@@ -32,6 +36,7 @@ export async function createPostgresDatabase(options: PostgresOptions): Promise<
   return {
     driver: 'postgres',
     query: (sql, params) => root.query(sql, params),
+    exec: (sql) => root.exec(sql),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {

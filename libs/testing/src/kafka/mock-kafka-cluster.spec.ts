@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Kafka, logLevel, type Consumer, type KafkaMessage, type Producer, type RetryOptions } from 'kafkajs';
 import {
   KAFKA_API_KEYS,
@@ -16,6 +19,12 @@ const topicName = (prefix: string): string => `${prefix}.${randomBytes(4).toStri
 const RIDE_OUT_RETRY: RetryOptions = { retries: 8, initialRetryTime: 100, maxRetryTime: 1000 };
 /** Gives up after ~100 ms. */
 const FAIL_FAST_RETRY: RetryOptions = { retries: 1, initialRetryTime: 50, maxRetryTime: 100 };
+/**
+ * The mock group coordinator waits 3 s before the first join of an empty group and
+ * (sessionTimeout - 1 s) on every later rebalance, including a new member joining after the
+ * last one left: with kafkajs' default 30 s session a re-join takes 29 s.
+ */
+const CONSUMER_TIMING = { maxWaitTimeInMs: 100, sessionTimeout: 3000, heartbeatInterval: 500 } as const;
 
 function isAlive(pid: number): boolean {
   try {
@@ -66,7 +75,7 @@ describe('MockKafkaCluster', () => {
     topic: string,
     sink: KafkaMessage[],
   ): Promise<Consumer> {
-    const c = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+    const c = kafka.consumer({ groupId, allowAutoTopicCreation: false, ...CONSUMER_TIMING });
     await c.connect();
     cleanups.push(() => c.disconnect());
     await c.subscribe({ topic, fromBeginning: true });
@@ -231,6 +240,7 @@ describe('MockKafkaCluster', () => {
     await cluster.createTopic(topic, 1);
     await expect(cluster.createTopic(topic, 1)).rejects.toThrow(/TOPIC_ALREADY_EXISTS/);
     await expect(cluster.brokerDown(42)).rejects.toThrow(/unknown broker 42/);
+    await expect(cluster.createTopic('has space')).rejects.toThrow(/invalid topic name/);
     const err = await cluster.setRtt(0, 5).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MockKafkaClusterError);
     expect((err as MockKafkaClusterError).reason).toMatch(/^unknown broker 0/);
@@ -242,6 +252,34 @@ describe('MockKafkaCluster', () => {
       cluster.ping(),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+  });
+
+  describe('librdkafka 2.0.x mock quirks the platform must live with', () => {
+    it('auto-creates unknown topics (4 partitions) even with allowAutoTopicCreation: false', async () => {
+      // The mock speaks Metadata v0-2 only, which has no AllowAutoTopicCreation flag.
+      const topic = topicName('auto');
+      const p = await producer(FAIL_FAST_RETRY);
+      const [result] = await p.send({ topic, messages: [{ value: 'x' }] });
+      expect(result?.errorCode).toBe(0);
+      const admin = kafka.admin();
+      await admin.connect();
+      cleanups.push(() => admin.disconnect());
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      expect(topics[0]?.partitions).toHaveLength(4);
+    });
+
+    it('reports controller 0, so kafkajs idempotent producers and admin.createTopics fail', async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      cleanups.push(() => admin.disconnect());
+      expect((await admin.describeCluster()).controller).toBe(0);
+      await expect(admin.createTopics({ topics: [{ topic: topicName('admin') }] })).rejects.toThrow(
+        /Broker 0 not found/,
+      );
+      const idempotent = kafka.producer({ idempotent: true, retry: FAIL_FAST_RETRY });
+      cleanups.push(() => idempotent.disconnect());
+      await expect(idempotent.connect()).rejects.toThrow(/Broker 0 not found/);
+    });
   });
 
   it('stop() ends the process, is idempotent, and later commands reject', async () => {
@@ -273,6 +311,19 @@ describe('MockKafkaCluster', () => {
     process.kill(own.pid, 'SIGTERM');
     await waitFor('process to exit', () => !isAlive(own.pid), 5_000);
     await own.stop();
+  });
+
+  it('fails start with the exit status and stderr when the binary dies before READY', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-mock-'));
+    const fake = path.join(dir, 'fake-cluster');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "cannot bind: simulated" >&2\nexit 3\n', { mode: 0o755 });
+    try {
+      await expect(MockKafkaCluster.start({ binaryPath: fake })).rejects.toThrow(
+        /exited before READY \(code 3\)[\s\S]*cannot bind: simulated/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('explains how to build when the binary is missing', async () => {
