@@ -26,6 +26,16 @@ const EDGE_PACKAGES = [
   'child_process',
 ];
 
+const depConstraints = [
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], allowedExternalImports: ['zod'] },
+  { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'], bannedExternalImports: EDGE_PACKAGES },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:platform'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:platform'] },
+  { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:platform', 'type:app'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:platform', 'type:testing'] },
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+];
+
 export default [
   { ignores: ['dist/**', 'node_modules/**', '.nx/**', '**/generated/**', 'coverage/**', 'test/.work/**'] },
   ...tseslint.configs.recommended,
@@ -40,16 +50,18 @@ export default [
         {
           enforceBuildableLibDependency: false,
           allowCircularSelfDependency: false,
-          depConstraints: [
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'], allowedExternalImports: ['zod'] },
-            { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:contracts', 'type:core'], bannedExternalImports: EDGE_PACKAGES },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:platform'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:platform'] },
-            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:platform', 'type:app'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:core', 'type:platform', 'type:testing'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
-          ],
+          depConstraints,
         },
+      ],
+    },
+  },
+  {
+    // End-to-end suites drive the composed platform itself (`vigil start` in-process).
+    files: ['test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: ['@vigil/cli', '@vigil/api', '@vigil/ingest'], depConstraints },
       ],
     },
   },
