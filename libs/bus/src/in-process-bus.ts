@@ -9,6 +9,12 @@ interface Member {
   inFlight: Set<Promise<unknown>>;
 }
 
+/** A partition's retained messages; offsets keep counting after older ones are trimmed. */
+interface PartitionLog {
+  base: number;
+  messages: BusMessage[];
+}
+
 interface Group {
   members: Member[];
   /** Next offset to read, per `topic/partition`: the committed position. */
@@ -25,7 +31,7 @@ const toBuffer = (v: string | Buffer): Buffer => (typeof v === 'string' ? Buffer
  */
 export class InProcessBus implements MessageBus {
   readonly kind = 'in-process' as const;
-  private readonly topics = new Map<string, BusMessage[][]>();
+  private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, Group>();
   private readonly changed = new Notifier();
   private roundRobin = 0;
@@ -43,11 +49,11 @@ export class InProcessBus implements MessageBus {
     for (const m of messages) {
       const key = m.key === undefined || m.key === null ? null : toBuffer(m.key);
       const partition = key ? partitionForKey(key, partitions.length) : this.roundRobin++ % partitions.length;
-      const log = partitions[partition] as BusMessage[];
-      log.push({
+      const log = partitions[partition] as PartitionLog;
+      log.messages.push({
         topic,
         partition,
-        offset: String(log.length),
+        offset: String(log.base + log.messages.length),
         key,
         value: toBuffer(m.value),
         headers: { ...(m.headers ?? {}) },
@@ -83,10 +89,10 @@ export class InProcessBus implements MessageBus {
     await Promise.allSettled(members.flatMap((m) => [...m.inFlight]));
   }
 
-  private topic(name: string, partitions = this.defaultPartitions): BusMessage[][] {
+  private topic(name: string, partitions = this.defaultPartitions): PartitionLog[] {
     let topic = this.topics.get(name);
     if (!topic) {
-      topic = Array.from({ length: partitions }, () => []);
+      topic = Array.from({ length: partitions }, () => ({ base: 0, messages: [] }));
       this.topics.set(name, topic);
     }
     return topic;
@@ -99,6 +105,29 @@ export class InProcessBus implements MessageBus {
       this.groups.set(id, group);
     }
     return group;
+  }
+
+  /**
+   * Retention: drop what every group reading this topic has committed, so a long-running
+   * embedded process does not keep every message it ever carried.
+   */
+  private trim(topic: string, partition: number, log: PartitionLog): void {
+    const tp = `${topic}/${partition}`;
+    let low = Infinity;
+    for (const group of this.groups.values()) {
+      if (!group.workers.has(tp) && !group.committed.has(tp)) continue;
+      low = Math.min(low, group.committed.get(tp) ?? log.base);
+    }
+    const drop = Math.min(low, log.base + log.messages.length) - log.base;
+    if (drop > 0 && Number.isFinite(drop)) {
+      log.messages.splice(0, drop);
+      log.base += drop;
+    }
+  }
+
+  /** Retained message count per partition of a topic (for tests and metrics). */
+  retained(topic: string): number[] {
+    return (this.topics.get(topic) ?? []).map((p) => p.messages.length);
   }
 
   /** Round-robin assignment of each topic's partitions over the members subscribed to it. */
@@ -123,15 +152,17 @@ export class InProcessBus implements MessageBus {
   /** One loop per group and partition, so a partition is never handled by two members at once. */
   private async work(group: Group, topic: string, partition: number): Promise<void> {
     const tp = `${topic}/${partition}`;
-    const log = this.topic(topic)[partition] as BusMessage[];
+    const log = this.topic(topic)[partition] as PartitionLog;
     while (!this.closed) {
       const owner = group.owners.get(tp);
-      const position = group.committed.get(tp) ?? 0;
-      if (!owner || owner.stopping || position >= log.length) {
+      // Below the retained range (trimmed before this group existed): start at the earliest kept.
+      const position = Math.max(group.committed.get(tp) ?? 0, log.base);
+      if (!owner || owner.stopping || position >= log.base + log.messages.length) {
         await this.changed.wait(1000);
         continue;
       }
-      const batch = log.slice(position, position + (owner.options.maxBatchSize ?? 500));
+      const start = position - log.base;
+      const batch = log.messages.slice(start, start + (owner.options.maxBatchSize ?? 500));
       const run = runBatch(batch, {
         options: owner.options,
         publish: (t, m) => this.publish(t, m),
@@ -140,7 +171,10 @@ export class InProcessBus implements MessageBus {
       });
       owner.inFlight.add(run);
       try {
-        if (await run) group.committed.set(tp, position + batch.length);
+        if (await run) {
+          group.committed.set(tp, position + batch.length);
+          this.trim(topic, partition, log);
+        }
       } finally {
         owner.inFlight.delete(run);
       }
