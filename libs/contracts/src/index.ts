@@ -5,3 +5,8 @@ export type { NormalizedLogRecord } from './log-record.schema';
 export { OTLP_TOPICS, VIGIL_TOPICS, OTLP_ENCODINGS, DEAD_LETTER_HEADERS } from './topics';
 export type { OtlpEncoding } from './topics';
 export { ATTR_SERVICE_NAME, UNKNOWN_SERVICE } from './attributes';
+export { originSchema, unixNanoSchema, hexIdSchema } from './resource-scope.schema';
+export { metricPointSchema, exemplarSchema, METRIC_TYPES, TEMPORALITIES } from './metric-point.schema';
+export type { MetricPoint, MetricType, Temporality } from './metric-point.schema';
+export { normalizedSpanSchema, SPAN_KINDS, SPAN_STATUS_CODES } from './span.schema';
+export type { NormalizedSpan, SpanKind, SpanStatusCode } from './span.schema';

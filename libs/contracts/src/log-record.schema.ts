@@ -1,12 +1,6 @@
 import { z } from 'zod';
 import { attributesSchema, attributeValueSchema } from './attribute-value.schema';
-
-const unixNanoSchema = z.string().regex(/^\d+$/, 'unix time in nanoseconds as a decimal string');
-const hexIdSchema = (bytes: number) =>
-  z
-    .string()
-    .regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `${bytes}-byte id as lowercase hex`)
-    .nullable();
+import { hexIdSchema, unixNanoSchema } from './resource-scope.schema';
 
 /** One OTLP log record, flattened with its resource and scope: what ingest stores and publishes. */
 export const normalizedLogRecordSchema = z.object({
