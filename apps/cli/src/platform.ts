@@ -4,9 +4,11 @@ import type { VigilConfig } from '@vigil/config';
 import { startIngest, type IngestWorker } from '@vigil/ingest';
 import { migrate, openDatabase, type Database } from '@vigil/store';
 import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 
 export interface Platform {
   readonly url: string;
+  readonly registry: Registry;
   readonly db: Database;
   readonly bus: MessageBus;
   /** Stop in order: stop accepting HTTP, stop consuming (in-flight batches finish and commit), close. */
@@ -18,6 +20,8 @@ export interface Platform {
  * the bus (Kafka or in-process). Production runs each app as its own Deployment instead.
  */
 export async function startPlatform(config: VigilConfig, logger: Logger, options: { bus?: MessageBus } = {}): Promise<Platform> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'vigil_process_' });
   const db = await openDatabase(config);
   logger.info({ driver: db.driver }, 'database open');
   let migrated = false;
@@ -42,12 +46,18 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
       },
       { host: config.HOST, port: config.PORT },
     );
-    const topics = [config.VIGIL_TOPIC_OTLP_LOGS, config.VIGIL_TOPIC_DEAD_LETTER].map((name) => ({ name }));
+    const topics = [
+      config.VIGIL_TOPIC_OTLP_LOGS,
+      config.VIGIL_TOPIC_OTLP_METRICS,
+      config.VIGIL_TOPIC_OTLP_SPANS,
+      config.VIGIL_TOPIC_SIGNALS,
+      config.VIGIL_TOPIC_DEAD_LETTER,
+    ].map((name) => ({ name }));
     await bus.ensureTopics(topics).catch((error: unknown) => {
       // Operators often pre-create topics and deny CreateTopics; consuming still works then.
       logger.warn({ err: error, topics: topics.map((t) => t.name) }, 'could not create topics; expecting them to exist');
     });
-    ingest = await startIngest({ config, bus, db, logger: logger.child({ app: 'ingest' }) });
+    ingest = await startIngest({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'ingest' }) });
     void ingest.ready.then(() => {
       ingestReady = true;
       logger.info('consumers joined their groups');
@@ -62,6 +72,7 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
   let stopping: Promise<void> | undefined;
   return {
     url: started.api.url,
+    registry,
     db,
     bus,
     stop: () =>

@@ -1,5 +1,5 @@
 import { DEAD_LETTER_HEADERS } from '@vigil/contracts';
-import type { BusMessage, OutgoingMessage, SubscribeOptions } from './message-bus';
+import type { BatchContext, BusMessage, OutgoingMessage, SubscribeOptions } from './message-bus';
 import { backoffMs, describeError, isRetriable } from './retriable';
 
 export interface BatchRunnerDeps {
@@ -9,6 +9,7 @@ export interface BatchRunnerDeps {
   /** False once the batch must be abandoned uncommitted (stopping, partition revoked). */
   isActive: () => boolean;
   sleep: (ms: number) => Promise<void>;
+  context: BatchContext;
 }
 
 /**
@@ -36,7 +37,7 @@ async function attempt(batch: readonly BusMessage[], deps: BatchRunnerDeps): Pro
   for (let n = 1; ; n++) {
     if (!deps.isActive()) return 'abandoned';
     try {
-      await options.handler(batch);
+      await options.handler(batch, deps.context);
       return 'done';
     } catch (error) {
       const poison = !isRetriable(error) && options.deadLetterTopic !== undefined;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { runBatch } from './batch-runner';
 import type { BusMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from './message-bus';
 import { Notifier, sleep } from './notifier';
@@ -31,6 +32,7 @@ const toBuffer = (v: string | Buffer): Buffer => (typeof v === 'string' ? Buffer
  */
 export class InProcessBus implements MessageBus {
   readonly kind = 'in-process' as const;
+  readonly namespace = `in-process:${randomUUID()}`;
   private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, Group>();
   private readonly changed = new Notifier();
@@ -168,6 +170,7 @@ export class InProcessBus implements MessageBus {
         publish: (t, m) => this.publish(t, m),
         isActive: () => !this.closed && !owner.stopping && group.owners.get(tp) === owner,
         sleep,
+        context: { highWatermark: String(log.base + log.messages.length) },
       });
       owner.inFlight.add(run);
       try {

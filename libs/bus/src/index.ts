@@ -1,4 +1,4 @@
-export type { BusMessage, OutgoingMessage, BatchHandler, SubscribeOptions, Subscription, TopicSpec, MessageBus } from './message-bus';
+export type { BusMessage, OutgoingMessage, BatchHandler, BatchContext, SubscribeOptions, Subscription, TopicSpec, MessageBus } from './message-bus';
 export { InProcessBus } from './in-process-bus';
 export { KafkaBus } from './kafka-bus';
 export type { KafkaBusOptions } from './kafka-bus';

@@ -10,6 +10,8 @@ export interface KafkaBusOptions {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   /** Longest a consumer fetch waits for data; the librdkafka mock needs it small. */
   maxWaitTimeInMs?: number;
+  /** Offset namespace (default 'kafka'); set one per cluster if several feed one database. */
+  namespace?: string;
   /** Consumer group timing; smaller values make rebalances faster (tests, small clusters). */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -32,11 +34,13 @@ function headersOf(raw: Record<string, unknown> | undefined): Record<string, str
 /** The production bus: kafkajs, commit after the handler succeeds, at-least-once, DLQ for poison. */
 export class KafkaBus implements MessageBus {
   readonly kind = 'kafka' as const;
+  readonly namespace: string;
   private readonly kafka: Kafka;
   private producerReady: Promise<Producer> | undefined;
   private readonly subscriptions = new Set<Subscription>();
 
   constructor(private readonly options: KafkaBusOptions) {
+    this.namespace = options.namespace ?? 'kafka';
     const config: KafkaConfig = {
       clientId: options.clientId ?? 'vigil',
       brokers: [...options.brokers],
@@ -130,6 +134,7 @@ export class KafkaBus implements MessageBus {
             options,
             publish: (t, m) => this.publish(t, m),
             isActive: () => !stopping && isRunning() && !isStale(),
+            context: { highWatermark: batch.highWatermark },
             sleep: async (ms) => {
               await sleep(ms);
               await heartbeat().catch(() => undefined);

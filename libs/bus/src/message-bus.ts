@@ -21,7 +21,12 @@ export interface OutgoingMessage {
  * Throwing a retriable error redelivers it after a backoff; a non-retriable one (see
  * `isRetriable`) isolates the poison message(s) and dead-letters them.
  */
-export type BatchHandler = (messages: readonly BusMessage[]) => Promise<void>;
+export type BatchHandler = (messages: readonly BusMessage[], context: BatchContext) => Promise<void>;
+
+export interface BatchContext {
+  /** The partition's end offset when the batch was fetched: lag = highWatermark − last offset − 1. */
+  highWatermark: string;
+}
 
 export interface SubscribeOptions {
   groupId: string;
@@ -52,6 +57,11 @@ export interface TopicSpec {
 /** Kafka in production, the in-process bus in the embedded default; the same contract tests run on both. */
 export interface MessageBus {
   readonly kind: 'kafka' | 'in-process';
+  /**
+   * Offsets are only comparable within one namespace: a Kafka cluster keeps them, while every
+   * in-process bus starts again at 0. Stores that remember offsets key them by this.
+   */
+  readonly namespace: string;
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;

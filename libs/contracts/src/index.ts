@@ -10,3 +10,5 @@ export { metricPointSchema, exemplarSchema, METRIC_TYPES, TEMPORALITIES } from '
 export type { MetricPoint, MetricType, Temporality } from './metric-point.schema';
 export { normalizedSpanSchema, SPAN_KINDS, SPAN_STATUS_CODES } from './span.schema';
 export type { NormalizedSpan, SpanKind, SpanStatusCode } from './span.schema';
+export { signalBatchSchema, signalSourceSchema } from './signal.schema';
+export type { SignalBatch, LogSignal, SpanSignal } from './signal.schema';

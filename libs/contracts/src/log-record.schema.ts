@@ -17,5 +17,7 @@ export const normalizedLogRecordSchema = z.object({
   traceId: hexIdSchema(16),
   spanId: hexIdSchema(8),
   flags: z.number().int().nonnegative(),
+  /** OTLP LogRecord.event_name (field 12): names an event record; "" when absent. */
+  eventName: z.string(),
 });
 export type NormalizedLogRecord = z.infer<typeof normalizedLogRecordSchema>;

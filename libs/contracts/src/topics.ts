@@ -9,7 +9,7 @@ export const OTLP_TOPICS = {
 export const VIGIL_TOPICS = {
   signals: 'vigil.signals',
   anomalies: 'vigil.anomalies',
-  deadLetter: 'vigil.dead-letter',
+  deadLetter: 'vigil.dlq',
 } as const;
 
 export const OTLP_ENCODINGS = ['otlp_proto', 'otlp_json'] as const;

@@ -43,9 +43,10 @@ interface LogRecordRow {
   span_id: string | null;
   flags: number;
   source: string;
+  event_name: string;
 }
 
-const COLUMNS = 17;
+const COLUMNS = 18;
 
 function nanosToIso(nanos: string): Date {
   return new Date(Number(BigInt(nanos) / 1_000_000n));
@@ -69,6 +70,7 @@ function fromRow(row: LogRecordRow): StoredLogRecord {
     traceId: row.trace_id,
     spanId: row.span_id,
     flags: row.flags,
+    eventName: row.event_name,
   };
 }
 
@@ -99,13 +101,14 @@ export class LogRecordRepository {
         r.spanId,
         r.flags,
         source,
+        stripNul(r.eventName),
       );
       const placeholders = Array.from({ length: COLUMNS - 1 }, (_, i) => `$${base + i + 1}`);
       tuples.push(`(${placeholders.join(', ')})`);
     }
     const result = await this.db.query(
       `INSERT INTO log_records (record_key, service, time, time_unix_nano, observed_time_unix_nano, severity_number,
-         severity_text, body, attributes, resource, scope_name, scope_version, trace_id, span_id, flags, source)
+         severity_text, body, attributes, resource, scope_name, scope_version, trace_id, span_id, flags, source, event_name)
        VALUES ${tuples.join(', ')}
        ON CONFLICT (record_key) DO NOTHING`,
       params,

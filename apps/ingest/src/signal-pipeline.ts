@@ -1,0 +1,35 @@
+import type { SignalBatch } from '@vigil/contracts';
+import type { BusMessage } from '@vigil/bus';
+import type { Queryable } from '@vigil/store';
+
+export type OtlpSignalKind = 'logs' | 'metrics' | 'traces';
+
+export interface DecodedMessage<R> {
+  message: BusMessage;
+  records: R[];
+}
+
+/** What differs between logs, metrics and traces; the processor does the rest. */
+export interface SignalPipeline<R, A> {
+  readonly signal: OtlpSignalKind;
+  decode(value: Buffer): R[];
+  /** Compact, service-keyed hand-off to detection. */
+  toSignals(decoded: DecodedMessage<R>): SignalBatch[];
+  newAggregate(): A;
+  add(aggregate: A, decoded: DecodedMessage<R>): void;
+  /** Writes the aggregate inside the offsets transaction; returns rows written per table. */
+  write(tx: Queryable, aggregate: A): Promise<Record<string, number>>;
+}
+
+export const sourceOf = (m: BusMessage) => ({ topic: m.topic, partition: m.partition, offset: m.offset });
+
+/** Groups records by service, keeping order: one signal batch per service per source message. */
+export function byService<R extends { service: string }>(records: readonly R[]): Map<string, R[]> {
+  const groups = new Map<string, R[]>();
+  for (const r of records) {
+    const group = groups.get(r.service);
+    if (group) group.push(r);
+    else groups.set(r.service, [r]);
+  }
+  return groups;
+}

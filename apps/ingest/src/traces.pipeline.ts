@@ -1,0 +1,68 @@
+import type { NormalizedSpan, OtlpEncoding, SignalBatch } from '@vigil/contracts';
+import { decodeTracesRequest } from '@vigil/otlp';
+import { EvidenceSampler, minuteOf, SpanRedRollup } from '@vigil/rollup';
+import { RollupRepository, SpanSampleRepository, type Queryable, type SpanSampleToStore } from '@vigil/store';
+import { byService, sourceOf, type DecodedMessage, type SignalPipeline } from './signal-pipeline';
+
+interface TraceAggregate {
+  red: SpanRedRollup;
+  samples: SpanSampleToStore[];
+}
+
+/** A span worth keeping as evidence beyond the per-minute quota: it failed or was slow. */
+const SLOW_MS = 1000;
+
+export class TracesPipeline implements SignalPipeline<NormalizedSpan, TraceAggregate> {
+  readonly signal = 'traces' as const;
+
+  constructor(
+    private readonly encoding: OtlpEncoding,
+    private readonly maxBytes: number,
+    private readonly sampler: EvidenceSampler,
+  ) {}
+
+  decode(value: Buffer): NormalizedSpan[] {
+    return decodeTracesRequest(value, this.encoding, { maxBytes: this.maxBytes });
+  }
+
+  toSignals({ message, records }: DecodedMessage<NormalizedSpan>): SignalBatch[] {
+    return [...byService(records)].map(([service, spans]) => ({
+      v: 1,
+      kind: 'spans',
+      service,
+      source: sourceOf(message),
+      items: spans.map((s) => ({
+        name: s.name,
+        kind: s.kind,
+        endTimeUnixNano: s.endTimeUnixNano,
+        durationMs: s.durationNs / 1e6,
+        error: s.status.code === 'error',
+        traceId: s.traceId,
+        spanId: s.spanId,
+        parentSpanId: s.parentSpanId,
+      })),
+    }));
+  }
+
+  newAggregate(): TraceAggregate {
+    return { red: new SpanRedRollup(), samples: [] };
+  }
+
+  add(aggregate: TraceAggregate, { message, records }: DecodedMessage<NormalizedSpan>): void {
+    const source = `${message.topic}/${message.partition}@${message.offset}`;
+    for (const span of records) {
+      aggregate.red.add(span);
+      const problem = span.status.code === 'error' || span.durationNs / 1e6 >= SLOW_MS;
+      if (this.sampler.offer(`${span.service}\u0000${span.name}`, minuteOf(span.endTimeUnixNano), problem)) {
+        aggregate.samples.push({ source, span });
+      }
+    }
+  }
+
+  async write(tx: Queryable, aggregate: TraceAggregate): Promise<Record<string, number>> {
+    const red = aggregate.red.rows();
+    await new RollupRepository(tx).addSpanRed(red);
+    const samples = await new SpanSampleRepository(tx).insertMany(aggregate.samples);
+    return { span_red_1m: red.length, span_samples: samples };
+  }
+}

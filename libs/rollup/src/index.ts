@@ -1,0 +1,10 @@
+export { minuteOf, millisOf } from './time-bucket';
+export { severityBucket, isProblemSeverity, SEVERITY_BUCKETS } from './severity';
+export type { SeverityBucket } from './severity';
+export { LogCountRollup } from './log-count.rollup';
+export type { LogCountRow } from './log-count.rollup';
+export { SpanRedRollup, DURATION_BOUNDS_MS, durationBucket } from './span-red.rollup';
+export type { SpanRedRow } from './span-red.rollup';
+export { MetricRollup, mergeMetricRows } from './metric.rollup';
+export type { MetricRollupRow, MetricSeriesRow } from './metric.rollup';
+export { EvidenceSampler } from './evidence-sampler';
