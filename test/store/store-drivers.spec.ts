@@ -18,6 +18,7 @@ const record = (overrides: Partial<NormalizedLogRecord> = {}): NormalizedLogReco
   traceId: '0af7651916cd43dd8448eb211c80319c',
   spanId: 'b7ad6b7169203331',
   flags: 1,
+  eventName: 'payment.declined',
   ...overrides,
 });
 

@@ -1,9 +1,13 @@
 import 'reflect-metadata';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { ApiModule, type ApiDependencies } from './api.module';
+import { mediaTypeOf } from './otlp-gateway/otlp-content-type';
+import { isOtlpHttpRequest } from './otlp-gateway/otlp-http-routes';
 
 export interface ApiServer {
   readonly url: string;
@@ -12,9 +16,17 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+/**
+ * Nest's default JSON parser, except on the OTLP/HTTP routes: the receiver reads those bodies
+ * raw, to decode protobuf, forward JSON byte for byte and apply its own limits and gzip cap.
+ */
+const parsesJson = (req: IncomingMessage): boolean => !isOtlpHttpRequest(req) && mediaTypeOf(req.headers['content-type']) === 'application/json';
+
 export async function startApi(deps: ApiDependencies & { logger: Logger }, listen: { host: string; port: number }): Promise<ApiServer> {
-  const app = await NestFactory.create(ApiModule.forRoot(deps), { logger: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(deps), { logger: false, abortOnError: false, bodyParser: false });
   app.getHttpAdapter().getInstance().disable('x-powered-by');
+  app.useBodyParser('json', { type: parsesJson });
+  app.useBodyParser('urlencoded', { extended: true });
   await app.listen(listen.port, listen.host);
   const address = app.getHttpServer().address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

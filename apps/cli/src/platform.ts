@@ -33,19 +33,6 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
     const applied = await migrate(db);
     migrated = true;
     logger.info({ applied }, 'migrations applied');
-    api = await startApi(
-      {
-        db,
-        logger,
-        readiness: {
-          report: async () => {
-            const checks = { migrations: migrated, database: await db.ping(), consumers: ingestReady };
-            return { ready: Object.values(checks).every(Boolean), checks };
-          },
-        },
-      },
-      { host: config.HOST, port: config.PORT },
-    );
     const topics = [
       config.VIGIL_TOPIC_OTLP_LOGS,
       config.VIGIL_TOPIC_OTLP_METRICS,
@@ -57,6 +44,25 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
       // Operators often pre-create topics and deny CreateTopics; consuming still works then.
       logger.warn({ err: error, topics: topics.map((t) => t.name) }, 'could not create topics; expecting them to exist');
     });
+    api = await startApi(
+      {
+        db,
+        logger,
+        otlpGateway: {
+          bus,
+          topics: { logs: config.VIGIL_TOPIC_OTLP_LOGS, metrics: config.VIGIL_TOPIC_OTLP_METRICS, traces: config.VIGIL_TOPIC_OTLP_SPANS },
+          topicEncoding: config.VIGIL_OTLP_ENCODING,
+          maxBytes: config.VIGIL_MAX_MESSAGE_BYTES,
+        },
+        readiness: {
+          report: async () => {
+            const checks = { migrations: migrated, database: await db.ping(), consumers: ingestReady };
+            return { ready: Object.values(checks).every(Boolean), checks };
+          },
+        },
+      },
+      { host: config.HOST, port: config.PORT },
+    );
     ingest = await startIngest({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'ingest' }) });
     void ingest.ready.then(() => {
       ingestReady = true;

@@ -41,32 +41,40 @@ export async function startIngest(deps: IngestDependencies): Promise<IngestWorke
     [config.VIGIL_TOPIC_OTLP_METRICS, new MetricsPipeline(encoding, maxBytes) as unknown as SignalPipeline<never, unknown>],
     [config.VIGIL_TOPIC_OTLP_SPANS, new TracesPipeline(encoding, maxBytes, sampler) as unknown as SignalPipeline<never, unknown>],
   ];
+  const signalsTopic = config.VIGIL_PUBLISH_SIGNALS ? config.VIGIL_TOPIC_SIGNALS : null;
+  const processors = new Map(
+    routes.map(([topic, pipeline]) => [
+      topic,
+      new OtlpIngestProcessor(pipeline, db, bus, metrics, { namespace: deps.offsetNamespace, consumerGroup: config.VIGIL_INGEST_GROUP, signalsTopic }),
+    ]),
+  );
+  const signalOf = (topic: string): string => routes.find(([t]) => t === topic)?.[1].signal ?? 'unknown';
+  // One consumer per worker over all three topics: kafkajs assigns every topic of a group to
+  // every member, so members subscribed to different topics would be handed each other's partitions.
   const subscriptions: Subscription[] = [];
-  for (const [topic, pipeline] of routes) {
-    const processor = new OtlpIngestProcessor(pipeline, db, bus, metrics, {
-      namespace: deps.offsetNamespace,
-      consumerGroup: config.VIGIL_INGEST_GROUP,
-      signalsTopic: config.VIGIL_PUBLISH_SIGNALS ? config.VIGIL_TOPIC_SIGNALS : null,
-    });
-    const log = logger.child({ signal: pipeline.signal, topic });
-    for (let i = 0; i < config.VIGIL_INGEST_WORKERS; i++) {
-      subscriptions.push(
-        await bus.subscribe({
-          groupId: config.VIGIL_INGEST_GROUP,
-          topics: [topic],
-          deadLetterTopic: config.VIGIL_TOPIC_DEAD_LETTER,
-          handler: (batch, context) => processor.handle(batch, context),
-          onError: (error, context) => {
-            if (context.deadLettered) {
-              metrics.messages.inc({ signal: pipeline.signal, outcome: 'dead_lettered' });
-              log.warn({ err: error, ...context }, 'dead-lettered a message that cannot be ingested');
-            } else {
-              log.error({ err: error, ...context }, 'ingest batch failed; retrying');
-            }
-          },
-        }),
-      );
-    }
+  for (let i = 0; i < config.VIGIL_INGEST_WORKERS; i++) {
+    subscriptions.push(
+      await bus.subscribe({
+        groupId: config.VIGIL_INGEST_GROUP,
+        topics: routes.map(([topic]) => topic),
+        deadLetterTopic: config.VIGIL_TOPIC_DEAD_LETTER,
+        handler: async (batch, context) => {
+          const topic = batch[0]?.topic ?? '';
+          const processor = processors.get(topic);
+          if (!processor) throw Object.assign(new Error(`no ingest pipeline for topic ${topic}`), { retriable: false, code: 'unknown_topic' });
+          await processor.handle(batch, context);
+        },
+        onError: (error, context) => {
+          const signal = signalOf(context.topic);
+          if (context.deadLettered) {
+            metrics.messages.inc({ signal, outcome: 'dead_lettered' });
+            logger.warn({ err: error, signal, ...context }, 'dead-lettered a message that cannot be ingested');
+          } else {
+            logger.error({ err: error, signal, ...context }, 'ingest batch failed; retrying');
+          }
+        },
+      }),
+    );
   }
   const retention = setInterval(() => {
     new RetentionRepository(db)

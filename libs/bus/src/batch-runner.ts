@@ -58,7 +58,9 @@ const lastErrors = new WeakMap<BusMessage, unknown>();
 async function deadLetter(message: BusMessage, deps: BatchRunnerDeps): Promise<boolean> {
   const topic = deps.options.deadLetterTopic as string;
   const { code, reason } = describeError(lastErrors.get(message));
-  const headers = {
+  const limit = deps.options.maxDeadLetterBytes ?? 1024 * 1024;
+  const truncated = message.value.length > limit;
+  const headers: Record<string, string> = {
     ...message.headers,
     [DEAD_LETTER_HEADERS.reason]: reason.slice(0, 1000),
     [DEAD_LETTER_HEADERS.code]: code,
@@ -66,13 +68,15 @@ async function deadLetter(message: BusMessage, deps: BatchRunnerDeps): Promise<b
     [DEAD_LETTER_HEADERS.sourcePartition]: String(message.partition),
     [DEAD_LETTER_HEADERS.sourceOffset]: message.offset,
   };
+  if (truncated) headers[DEAD_LETTER_HEADERS.truncatedFrom] = String(message.value.length);
+  const value = truncated ? message.value.subarray(0, limit) : message.value;
   const initial = deps.options.retry?.initialMs ?? 100;
   const max = deps.options.retry?.maxMs ?? 5000;
   // The dead-letter write itself must not lose the message: retry it like any transient fault.
   for (let n = 1; ; n++) {
     if (!deps.isActive()) return false;
     try {
-      await deps.publish(topic, [{ key: message.key, value: message.value, headers }]);
+      await deps.publish(topic, [{ key: message.key, value, headers }]);
       return true;
     } catch {
       await deps.sleep(backoffMs(n, initial, max));

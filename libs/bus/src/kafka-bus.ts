@@ -12,6 +12,11 @@ export interface KafkaBusOptions {
   maxWaitTimeInMs?: number;
   /** Offset namespace (default 'kafka'); set one per cluster if several feed one database. */
   namespace?: string;
+  /**
+   * Batches from different partitions handled at once per consumer (default 1). Above 1, one
+   * batch's database wait overlaps another's decoding; order within a partition is kept.
+   */
+  partitionsConcurrently?: number;
   /** Consumer group timing; smaller values make rebalances faster (tests, small clusters). */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -115,6 +120,7 @@ export class KafkaBus implements MessageBus {
     await consumer.connect();
     for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset, commitOffsetsIfNecessary }) => {
@@ -128,28 +134,32 @@ export class KafkaBus implements MessageBus {
           timestamp: m.timestamp,
         }));
         const size = options.maxBatchSize ?? 500;
-        for (let i = 0; i < messages.length; i += size) {
-          const chunk = messages.slice(i, i + size);
-          const done = await runBatch(chunk, {
-            options,
-            publish: (t, m) => this.publish(t, m),
-            isActive: () => !stopping && isRunning() && !isStale(),
-            context: { highWatermark: batch.highWatermark },
-            sleep: async (ms) => {
-              await sleep(ms);
-              await heartbeat().catch(() => undefined);
-            },
-          });
-          // Not done: stopping or the partition moved; leave it uncommitted for the next owner.
-          if (!done) return;
-          const last = chunk[chunk.length - 1] as BusMessage;
-          resolveOffset(last.offset);
-          // The batch-scoped commit, not consumer.commitOffsets: that one is silently skipped once
-          // stop() began, and stop() is exactly when the in-flight batch must still commit.
-          await commitOffsetsIfNecessary({
-            topics: [{ topic: last.topic, partitions: [{ partition: last.partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
-          });
-          await heartbeat();
+        // A slow database or a retry backoff can outlast the session timeout: keep heartbeating
+        // while the handler works, or the group evicts this member and the batch is redone.
+        const beat = setInterval(() => void heartbeat().catch(() => undefined), Math.max(100, (this.options.heartbeatIntervalMs ?? 3000) / 2));
+        try {
+          for (let i = 0; i < messages.length; i += size) {
+            const chunk = messages.slice(i, i + size);
+            const done = await runBatch(chunk, {
+              options,
+              publish: (t, m) => this.publish(t, m),
+              isActive: () => !stopping && isRunning() && !isStale(),
+              context: { highWatermark: batch.highWatermark },
+              sleep,
+            });
+            // Not done: stopping or the partition moved; leave it uncommitted for the next owner.
+            if (!done) return;
+            const last = chunk[chunk.length - 1] as BusMessage;
+            resolveOffset(last.offset);
+            // The batch-scoped commit, not consumer.commitOffsets: that one is silently skipped once
+            // stop() began, and stop() is exactly when the in-flight batch must still commit.
+            await commitOffsetsIfNecessary({
+              topics: [{ topic: last.topic, partitions: [{ partition: last.partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
+            });
+            await heartbeat();
+          }
+        } finally {
+          clearInterval(beat);
         }
       },
     });

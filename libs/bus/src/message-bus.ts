@@ -34,6 +34,11 @@ export interface SubscribeOptions {
   handler: BatchHandler;
   /** Where non-retriable messages go, with the reason in headers. Without it they are retried forever. */
   deadLetterTopic?: string;
+  /**
+   * Largest payload copied into a dead letter (default 1 MiB). A message rejected for its size
+   * would be rejected by the broker again; the original stays addressable by its source headers.
+   */
+  maxDeadLetterBytes?: number;
   /** Largest batch handed to the handler (default 500). */
   maxBatchSize?: number;
   /** Backoff between retries of a failing batch (default 100 ms doubling to 5 s). */

@@ -42,6 +42,7 @@ export const configSchema = z.object({
   VIGIL_OTLP_ENCODING: z.enum(['otlp_proto', 'otlp_json']).default('otlp_proto').describe('Encoding of the otlp_* topics.'),
   VIGIL_INGEST_GROUP: z.string().min(1).default('vigil-ingest').describe('Consumer group of the ingest workers.'),
   VIGIL_INGEST_WORKERS: positiveInt.default(1).describe('Consumers per signal topic in one process (partitions are shared among them).'),
+  VIGIL_INGEST_CONCURRENCY: positiveInt.default(3).describe('Partitions a consumer works on at once (database waits overlap decoding).'),
   VIGIL_PUBLISH_SIGNALS: bool.default(true).describe('Publish decoded records to the signals topic for detection.'),
   VIGIL_EVIDENCE_PER_MINUTE: z.coerce.number().int().min(0).default(5).describe('Example log lines / spans kept per service, severity (or operation) and minute.'),
   VIGIL_EVIDENCE_PROBLEMS_PER_MINUTE: z.coerce.number().int().min(0).default(50).describe('The same for warnings, errors and failed spans.'),

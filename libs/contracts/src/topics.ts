@@ -22,4 +22,6 @@ export const DEAD_LETTER_HEADERS = {
   sourceTopic: 'vigil-dlq-source-topic',
   sourcePartition: 'vigil-dlq-source-partition',
   sourceOffset: 'vigil-dlq-source-offset',
+  /** Set when the payload was cut to the dead-letter size limit: the original size in bytes. */
+  truncatedFrom: 'vigil-dlq-truncated-from',
 } as const;

@@ -19,8 +19,10 @@ SOURCES=(
   "$PROTO/opentelemetry/proto/collector/trace/v1/trace_service.proto"
 )
 
-# Decoding only: Vigil consumes OTLP, it never produces it, so encoders, verifiers, converters
-# (fromObject would read hex ids as base64) and gRPC service stubs are left out.
+# Decoders and encoders (the OTLP/HTTP gateway re-encodes OTLP/JSON requests as protobuf).
+# Verifiers, converters (fromObject would read hex ids as base64; OTLP/JSON is converted by
+# src/otlp-json-*.schema.ts and written by src/otlp-json.writer.ts instead) and gRPC service
+# stubs are left out. Decoding speed is unaffected: encode() is a separate function per type.
 # --force-long: 64-bit fields (nanosecond times, int64 values) are typed as Long, never number,
 # so nothing can silently round them; src/long-value.ts turns them into exact decimal strings.
 # --force-message: typings name the decoded classes (fields always present) instead of the
@@ -28,7 +30,7 @@ SOURCES=(
 # A named root keeps these types apart from any other static module in the same process.
 FLAGS=(
   -t static-module -w commonjs -r vigil_otlp -p "$PROTO"
-  --no-create --no-encode --no-verify --no-convert --no-delimited --no-typeurl --no-service
+  --no-create --no-verify --no-convert --no-delimited --no-typeurl --no-service
   --force-long --force-message
 )
 

@@ -39,6 +39,7 @@ beforeAll(async () => {
                 empty: null,
               },
               context: spanContext(TRACE_ID, SPAN_ID),
+              eventName: 'checkout.payment_failed',
             },
             {
               timestamp: [1_700_000_002, 5],
@@ -105,12 +106,20 @@ describe.each(ENCODINGS)('decodeLogsRequest(%s) of SDK-serialized logs', (encodi
       traceId: TRACE_ID,
       spanId: SPAN_ID,
       flags: 1,
+      eventName: 'checkout.payment_failed',
     });
   });
 
   it('maps a nested kvlist body with arrays, bytes and an int64 beyond 2^53', () => {
     const record = decoded[encoding][1];
-    expect(record).toMatchObject({ severityNumber: 9, severityText: 'INFO', traceId: null, spanId: null, flags: 0 });
+    expect(record).toMatchObject({
+      severityNumber: 9,
+      severityText: 'INFO',
+      traceId: null,
+      spanId: null,
+      flags: 0,
+      eventName: '',
+    });
     expect(record?.body).toStrictEqual({
       order: { id: 'o-1', items: [1, 2.5, 'three', [true]], blob: '3q2+7w==' },
       count: '9007199254740994',

@@ -1,8 +1,8 @@
 import type { NormalizedLogRecord, OtlpEncoding } from '@vigil/contracts';
-import { assertWithinMaxBytes, type DecodeOptions } from './decode-options';
-import { parseJsonPayload } from './json-payload.parser';
-import { jsonLogsToParts } from './json-logs.parser';
+import type { DecodeOptions } from './decode-options';
+import { decodeSignalRequest } from './decode-signal-request';
 import { flattenResourceLogs } from './log-records.flattener';
+import { parseJsonLogsRequest } from './otlp-json.parser';
 import { protoLogsToParts } from './proto-logs.mapper';
 import { decodeRawLogsRequest } from './raw-request.decoder';
 
@@ -17,18 +17,11 @@ export function decodeLogsRequest(
   encoding: OtlpEncoding,
   options?: DecodeOptions,
 ): NormalizedLogRecord[] {
-  assertWithinMaxBytes(payload, options);
-  switch (encoding) {
-    case 'otlp_proto':
-      return flattenResourceLogs(protoLogsToParts(decodeRawLogsRequest(payload)));
-    case 'otlp_json':
-      return flattenResourceLogs(jsonLogsToParts(parseJsonPayload(payload)));
-    default: {
-      // Reachable from untyped callers only. A wrong encoding is configuration, not a bad message.
-      const unknownEncoding: never = encoding;
-      throw new TypeError(
-        `unsupported OTLP encoding ${JSON.stringify(unknownEncoding)}: expected otlp_proto or otlp_json`,
-      );
-    }
-  }
+  return decodeSignalRequest(
+    payload,
+    encoding,
+    options,
+    { otlp_proto: decodeRawLogsRequest, otlp_json: parseJsonLogsRequest },
+    (request) => flattenResourceLogs(protoLogsToParts(request)),
+  );
 }

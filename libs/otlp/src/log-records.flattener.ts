@@ -1,5 +1,5 @@
-import { ATTR_SERVICE_NAME, UNKNOWN_SERVICE } from '@vigil/contracts';
 import type { Attributes, NormalizedLogRecord } from '@vigil/contracts';
+import { serviceOf } from './resource-origin';
 
 /** One log record once its encoding is gone; resource and scope are added when flattening. */
 export type LogRecordParts = Omit<NormalizedLogRecord, 'service' | 'resource' | 'scope'>;
@@ -13,11 +13,6 @@ export interface ScopeLogsParts {
 export interface ResourceLogsParts {
   resource: Attributes;
   scopeLogs: ScopeLogsParts[];
-}
-
-function serviceOf(resource: Attributes): string {
-  const name = resource[ATTR_SERVICE_NAME];
-  return typeof name === 'string' && name.length > 0 ? name : UNKNOWN_SERVICE;
 }
 
 /**

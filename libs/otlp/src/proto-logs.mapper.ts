@@ -34,6 +34,7 @@ function logRecordParts(record: RawLogRecord, path: string): LogRecordParts {
     spanId: idBytesToHex(record.spanId, 8, `${path}.spanId`),
     // fixed32 is read unsigned; all 32 bits are kept (the low 8 are the W3C trace flags).
     flags: record.flags,
+    eventName: record.eventName,
   };
 }
 

@@ -4,7 +4,8 @@ import { OtlpDecodeError } from './otlp-decode.error';
 
 /**
  * Protobuf export requests as protobufjs decodes them, for all three signals. Internal to the
- * lib (not in index.ts): the building blocks for logs today and for traces/metrics next.
+ * lib (not in index.ts). The OTLP/JSON parsers produce these same types, so the mappers, the
+ * encoder and the OTLP/JSON writer serve both encodings.
  */
 export type RawLogsRequest = opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 export type RawMetricsRequest = opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;

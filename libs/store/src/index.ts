@@ -17,3 +17,4 @@ export { SpanSampleRepository } from './span-sample.repository';
 export type { SpanSampleToStore, StoredSpanSample } from './span-sample.repository';
 export { RetentionRepository } from './retention.repository';
 export type { RetentionPolicy } from './retention.repository';
+export { isRetriableDatabaseError, classifyDatabaseError } from './database-error';

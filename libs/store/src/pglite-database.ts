@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Database, Queryable, QueryResult } from './database';
+import { classifyDatabaseError } from './database-error';
 
 export interface PgliteOptions {
   /** A directory, or 'memory://' (the default) for a throwaway database. */
@@ -10,8 +11,12 @@ export interface PgliteOptions {
 function wrap(db: PGlite | Transaction): Queryable {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const result = await db.query<R>(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      try {
+        const result = await db.query<R>(sql, params as unknown[]);
+        return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      } catch (error) {
+        throw classifyDatabaseError(error);
+      }
     },
     async exec(sql: string): Promise<void> {
       await db.exec(sql);

@@ -1,5 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import type { Database, Queryable, QueryResult } from './database';
+import { classifyDatabaseError } from './database-error';
 import { StoreError } from './store.error';
 
 export interface PostgresOptions {
@@ -10,8 +11,12 @@ export interface PostgresOptions {
 function wrap(client: Pool | PoolClient): Queryable {
   return {
     async query<R>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const result = await client.query(sql, params as unknown[]);
-      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      try {
+        const result = await client.query(sql, params as unknown[]);
+        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        throw classifyDatabaseError(error);
+      }
     },
     async exec(sql: string): Promise<void> {
       // Without parameters pg uses the simple query protocol, which allows several statements.
@@ -38,17 +43,26 @@ export async function createPostgresDatabase(options: PostgresOptions): Promise<
     query: (sql, params) => root.query(sql, params),
     exec: (sql) => root.exec(sql),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw classifyDatabaseError(error);
+      });
+      // A checked-out client whose connection drops emits 'error'; unhandled, that would kill
+      // the process. The query in flight rejects anyway, which is what the caller handles.
+      const onError = (): void => undefined;
+      client.on('error', onError);
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        throw classifyDatabaseError(error);
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A client that could not even roll back is not reused.
+        client.release(broken);
       }
     },
     async ping() {

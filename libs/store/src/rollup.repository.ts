@@ -15,7 +15,7 @@ export class RollupRepository {
 
   async addLogCounts(rows: readonly LogCountRow[]): Promise<void> {
     const sorted = byKey(rows, (r) => `${r.service}\u0000${r.minute}\u0000${r.severity}`);
-    for (const { values, params } of valueChunks(sorted, 4, (r) => [stripNul(r.service), r.minute, r.severity, r.count], ['', '::double precision'])) {
+    for (const { values, params } of valueChunks(sorted, 4, (r) => [stripNul(r.service), r.minute, r.severity, r.count], ['', '::double precision', '', '::bigint'])) {
       await this.db.query(
         `INSERT INTO log_counts_1m AS t (service, minute, severity, count)
          SELECT service, to_timestamp(m), severity, count FROM (VALUES ${values}) AS v(service, m, severity, count)

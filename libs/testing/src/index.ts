@@ -7,3 +7,8 @@ export { MockKafkaCluster, buildMockKafkaCluster, KAFKA_API_KEYS, KAFKA_ERROR_CO
 export { expectEventually } from './async/expect-eventually';
 export { otlpLogsRequest } from './otlp/otlp-log-fixtures';
 export type { LogFixture } from './otlp/otlp-log-fixtures';
+export { otlpTracesRequest } from './otlp/otlp-trace-fixtures';
+export type { SpanFixture } from './otlp/otlp-trace-fixtures';
+export { otlpMetricsRequest } from './otlp/otlp-metric-fixtures';
+export type { MetricFixture } from './otlp/otlp-metric-fixtures';
+export { TcpProxy } from './net/tcp-proxy';

@@ -18,6 +18,7 @@ export namespace opentelemetry {
                     class ExportLogsServiceRequest implements IExportLogsServiceRequest {
                         constructor(properties?: opentelemetry.proto.collector.logs.v1.IExportLogsServiceRequest);
                         public resourceLogs: opentelemetry.proto.logs.v1.ResourceLogs[];
+                        public static encode(message: opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
                     }
 
@@ -28,6 +29,7 @@ export namespace opentelemetry {
                     class ExportLogsServiceResponse implements IExportLogsServiceResponse {
                         constructor(properties?: opentelemetry.proto.collector.logs.v1.IExportLogsServiceResponse);
                         public partialSuccess?: (opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess|null);
+                        public static encode(message: opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
                     }
 
@@ -40,6 +42,7 @@ export namespace opentelemetry {
                         constructor(properties?: opentelemetry.proto.collector.logs.v1.IExportLogsPartialSuccess);
                         public rejectedLogRecords: Long;
                         public errorMessage: string;
+                        public static encode(message: opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess;
                     }
                 }
@@ -56,6 +59,7 @@ export namespace opentelemetry {
                     class ExportMetricsServiceRequest implements IExportMetricsServiceRequest {
                         constructor(properties?: opentelemetry.proto.collector.metrics.v1.IExportMetricsServiceRequest);
                         public resourceMetrics: opentelemetry.proto.metrics.v1.ResourceMetrics[];
+                        public static encode(message: opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
                     }
 
@@ -66,6 +70,7 @@ export namespace opentelemetry {
                     class ExportMetricsServiceResponse implements IExportMetricsServiceResponse {
                         constructor(properties?: opentelemetry.proto.collector.metrics.v1.IExportMetricsServiceResponse);
                         public partialSuccess?: (opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess|null);
+                        public static encode(message: opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
                     }
 
@@ -78,6 +83,7 @@ export namespace opentelemetry {
                         constructor(properties?: opentelemetry.proto.collector.metrics.v1.IExportMetricsPartialSuccess);
                         public rejectedDataPoints: Long;
                         public errorMessage: string;
+                        public static encode(message: opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess;
                     }
                 }
@@ -94,6 +100,7 @@ export namespace opentelemetry {
                     class ExportTraceServiceRequest implements IExportTraceServiceRequest {
                         constructor(properties?: opentelemetry.proto.collector.trace.v1.IExportTraceServiceRequest);
                         public resourceSpans: opentelemetry.proto.trace.v1.ResourceSpans[];
+                        public static encode(message: opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
                     }
 
@@ -104,6 +111,7 @@ export namespace opentelemetry {
                     class ExportTraceServiceResponse implements IExportTraceServiceResponse {
                         constructor(properties?: opentelemetry.proto.collector.trace.v1.IExportTraceServiceResponse);
                         public partialSuccess?: (opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess|null);
+                        public static encode(message: opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
                     }
 
@@ -116,6 +124,7 @@ export namespace opentelemetry {
                         constructor(properties?: opentelemetry.proto.collector.trace.v1.IExportTracePartialSuccess);
                         public rejectedSpans: Long;
                         public errorMessage: string;
+                        public static encode(message: opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
                     }
                 }
@@ -133,6 +142,7 @@ export namespace opentelemetry {
                 class LogsData implements ILogsData {
                     constructor(properties?: opentelemetry.proto.logs.v1.ILogsData);
                     public resourceLogs: opentelemetry.proto.logs.v1.ResourceLogs[];
+                    public static encode(message: opentelemetry.proto.logs.v1.LogsData, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.logs.v1.LogsData;
                 }
 
@@ -147,6 +157,7 @@ export namespace opentelemetry {
                     public resource?: (opentelemetry.proto.resource.v1.Resource|null);
                     public scopeLogs: opentelemetry.proto.logs.v1.ScopeLogs[];
                     public schemaUrl: string;
+                    public static encode(message: opentelemetry.proto.logs.v1.ResourceLogs, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.logs.v1.ResourceLogs;
                 }
 
@@ -161,6 +172,7 @@ export namespace opentelemetry {
                     public scope?: (opentelemetry.proto.common.v1.InstrumentationScope|null);
                     public logRecords: opentelemetry.proto.logs.v1.LogRecord[];
                     public schemaUrl: string;
+                    public static encode(message: opentelemetry.proto.logs.v1.ScopeLogs, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.logs.v1.ScopeLogs;
                 }
 
@@ -224,6 +236,7 @@ export namespace opentelemetry {
                     public traceId: Uint8Array;
                     public spanId: Uint8Array;
                     public eventName: string;
+                    public static encode(message: opentelemetry.proto.logs.v1.LogRecord, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.logs.v1.LogRecord;
                 }
             }
@@ -253,6 +266,7 @@ export namespace opentelemetry {
                     public kvlistValue?: (opentelemetry.proto.common.v1.KeyValueList|null);
                     public bytesValue?: (Uint8Array|null);
                     public value?: ("stringValue"|"boolValue"|"intValue"|"doubleValue"|"arrayValue"|"kvlistValue"|"bytesValue");
+                    public static encode(message: opentelemetry.proto.common.v1.AnyValue, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.AnyValue;
                 }
 
@@ -263,6 +277,7 @@ export namespace opentelemetry {
                 class ArrayValue implements IArrayValue {
                     constructor(properties?: opentelemetry.proto.common.v1.IArrayValue);
                     public values: opentelemetry.proto.common.v1.AnyValue[];
+                    public static encode(message: opentelemetry.proto.common.v1.ArrayValue, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.ArrayValue;
                 }
 
@@ -273,6 +288,7 @@ export namespace opentelemetry {
                 class KeyValueList implements IKeyValueList {
                     constructor(properties?: opentelemetry.proto.common.v1.IKeyValueList);
                     public values: opentelemetry.proto.common.v1.KeyValue[];
+                    public static encode(message: opentelemetry.proto.common.v1.KeyValueList, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.KeyValueList;
                 }
 
@@ -285,6 +301,7 @@ export namespace opentelemetry {
                     constructor(properties?: opentelemetry.proto.common.v1.IKeyValue);
                     public key: string;
                     public value?: (opentelemetry.proto.common.v1.AnyValue|null);
+                    public static encode(message: opentelemetry.proto.common.v1.KeyValue, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.KeyValue;
                 }
 
@@ -301,6 +318,7 @@ export namespace opentelemetry {
                     public version: string;
                     public attributes: opentelemetry.proto.common.v1.KeyValue[];
                     public droppedAttributesCount: number;
+                    public static encode(message: opentelemetry.proto.common.v1.InstrumentationScope, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.InstrumentationScope;
                 }
 
@@ -317,6 +335,7 @@ export namespace opentelemetry {
                     public type: string;
                     public idKeys: string[];
                     public descriptionKeys: string[];
+                    public static encode(message: opentelemetry.proto.common.v1.EntityRef, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.common.v1.EntityRef;
                 }
             }
@@ -337,6 +356,7 @@ export namespace opentelemetry {
                     public attributes: opentelemetry.proto.common.v1.KeyValue[];
                     public droppedAttributesCount: number;
                     public entityRefs: opentelemetry.proto.common.v1.EntityRef[];
+                    public static encode(message: opentelemetry.proto.resource.v1.Resource, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.resource.v1.Resource;
                 }
             }
@@ -353,6 +373,7 @@ export namespace opentelemetry {
                 class MetricsData implements IMetricsData {
                     constructor(properties?: opentelemetry.proto.metrics.v1.IMetricsData);
                     public resourceMetrics: opentelemetry.proto.metrics.v1.ResourceMetrics[];
+                    public static encode(message: opentelemetry.proto.metrics.v1.MetricsData, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.MetricsData;
                 }
 
@@ -367,6 +388,7 @@ export namespace opentelemetry {
                     public resource?: (opentelemetry.proto.resource.v1.Resource|null);
                     public scopeMetrics: opentelemetry.proto.metrics.v1.ScopeMetrics[];
                     public schemaUrl: string;
+                    public static encode(message: opentelemetry.proto.metrics.v1.ResourceMetrics, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.ResourceMetrics;
                 }
 
@@ -381,6 +403,7 @@ export namespace opentelemetry {
                     public scope?: (opentelemetry.proto.common.v1.InstrumentationScope|null);
                     public metrics: opentelemetry.proto.metrics.v1.Metric[];
                     public schemaUrl: string;
+                    public static encode(message: opentelemetry.proto.metrics.v1.ScopeMetrics, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.ScopeMetrics;
                 }
 
@@ -408,6 +431,7 @@ export namespace opentelemetry {
                     public summary?: (opentelemetry.proto.metrics.v1.Summary|null);
                     public metadata: opentelemetry.proto.common.v1.KeyValue[];
                     public data?: ("gauge"|"sum"|"histogram"|"exponentialHistogram"|"summary");
+                    public static encode(message: opentelemetry.proto.metrics.v1.Metric, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.Metric;
                 }
 
@@ -418,6 +442,7 @@ export namespace opentelemetry {
                 class Gauge implements IGauge {
                     constructor(properties?: opentelemetry.proto.metrics.v1.IGauge);
                     public dataPoints: opentelemetry.proto.metrics.v1.NumberDataPoint[];
+                    public static encode(message: opentelemetry.proto.metrics.v1.Gauge, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.Gauge;
                 }
 
@@ -432,6 +457,7 @@ export namespace opentelemetry {
                     public dataPoints: opentelemetry.proto.metrics.v1.NumberDataPoint[];
                     public aggregationTemporality: opentelemetry.proto.metrics.v1.AggregationTemporality;
                     public isMonotonic: boolean;
+                    public static encode(message: opentelemetry.proto.metrics.v1.Sum, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.Sum;
                 }
 
@@ -444,6 +470,7 @@ export namespace opentelemetry {
                     constructor(properties?: opentelemetry.proto.metrics.v1.IHistogram);
                     public dataPoints: opentelemetry.proto.metrics.v1.HistogramDataPoint[];
                     public aggregationTemporality: opentelemetry.proto.metrics.v1.AggregationTemporality;
+                    public static encode(message: opentelemetry.proto.metrics.v1.Histogram, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.Histogram;
                 }
 
@@ -456,6 +483,7 @@ export namespace opentelemetry {
                     constructor(properties?: opentelemetry.proto.metrics.v1.IExponentialHistogram);
                     public dataPoints: opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint[];
                     public aggregationTemporality: opentelemetry.proto.metrics.v1.AggregationTemporality;
+                    public static encode(message: opentelemetry.proto.metrics.v1.ExponentialHistogram, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.ExponentialHistogram;
                 }
 
@@ -466,6 +494,7 @@ export namespace opentelemetry {
                 class Summary implements ISummary {
                     constructor(properties?: opentelemetry.proto.metrics.v1.ISummary);
                     public dataPoints: opentelemetry.proto.metrics.v1.SummaryDataPoint[];
+                    public static encode(message: opentelemetry.proto.metrics.v1.Summary, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.Summary;
                 }
 
@@ -500,6 +529,7 @@ export namespace opentelemetry {
                     public exemplars: opentelemetry.proto.metrics.v1.Exemplar[];
                     public flags: number;
                     public value?: ("asDouble"|"asInt");
+                    public static encode(message: opentelemetry.proto.metrics.v1.NumberDataPoint, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.NumberDataPoint;
                 }
 
@@ -530,6 +560,7 @@ export namespace opentelemetry {
                     public flags: number;
                     public min?: (number|null);
                     public max?: (number|null);
+                    public static encode(message: opentelemetry.proto.metrics.v1.HistogramDataPoint, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.HistogramDataPoint;
                 }
 
@@ -566,6 +597,7 @@ export namespace opentelemetry {
                     public min?: (number|null);
                     public max?: (number|null);
                     public zeroThreshold: number;
+                    public static encode(message: opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
                 }
 
@@ -580,6 +612,7 @@ export namespace opentelemetry {
                         constructor(properties?: opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.IBuckets);
                         public offset: number;
                         public bucketCounts: Long[];
+                        public static encode(message: opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets;
                     }
                 }
@@ -603,6 +636,7 @@ export namespace opentelemetry {
                     public sum: number;
                     public quantileValues: opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile[];
                     public flags: number;
+                    public static encode(message: opentelemetry.proto.metrics.v1.SummaryDataPoint, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.SummaryDataPoint;
                 }
 
@@ -617,6 +651,7 @@ export namespace opentelemetry {
                         constructor(properties?: opentelemetry.proto.metrics.v1.SummaryDataPoint.IValueAtQuantile);
                         public quantile: number;
                         public value: number;
+                        public static encode(message: opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile;
                     }
                 }
@@ -639,6 +674,7 @@ export namespace opentelemetry {
                     public spanId: Uint8Array;
                     public traceId: Uint8Array;
                     public value?: ("asDouble"|"asInt");
+                    public static encode(message: opentelemetry.proto.metrics.v1.Exemplar, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.metrics.v1.Exemplar;
                 }
             }
@@ -655,6 +691,7 @@ export namespace opentelemetry {
                 class TracesData implements ITracesData {
                     constructor(properties?: opentelemetry.proto.trace.v1.ITracesData);
                     public resourceSpans: opentelemetry.proto.trace.v1.ResourceSpans[];
+                    public static encode(message: opentelemetry.proto.trace.v1.TracesData, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.TracesData;
                 }
 
@@ -669,6 +706,7 @@ export namespace opentelemetry {
                     public resource?: (opentelemetry.proto.resource.v1.Resource|null);
                     public scopeSpans: opentelemetry.proto.trace.v1.ScopeSpans[];
                     public schemaUrl: string;
+                    public static encode(message: opentelemetry.proto.trace.v1.ResourceSpans, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.ResourceSpans;
                 }
 
@@ -683,6 +721,7 @@ export namespace opentelemetry {
                     public scope?: (opentelemetry.proto.common.v1.InstrumentationScope|null);
                     public spans: opentelemetry.proto.trace.v1.Span[];
                     public schemaUrl: string;
+                    public static encode(message: opentelemetry.proto.trace.v1.ScopeSpans, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.ScopeSpans;
                 }
 
@@ -723,6 +762,7 @@ export namespace opentelemetry {
                     public links: opentelemetry.proto.trace.v1.Span.Link[];
                     public droppedLinksCount: number;
                     public status?: (opentelemetry.proto.trace.v1.Status|null);
+                    public static encode(message: opentelemetry.proto.trace.v1.Span, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.Span;
                 }
 
@@ -750,6 +790,7 @@ export namespace opentelemetry {
                         public name: string;
                         public attributes: opentelemetry.proto.common.v1.KeyValue[];
                         public droppedAttributesCount: number;
+                        public static encode(message: opentelemetry.proto.trace.v1.Span.Event, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.Span.Event;
                     }
 
@@ -770,6 +811,7 @@ export namespace opentelemetry {
                         public attributes: opentelemetry.proto.common.v1.KeyValue[];
                         public droppedAttributesCount: number;
                         public flags: number;
+                        public static encode(message: opentelemetry.proto.trace.v1.Span.Link, writer?: $protobuf.Writer): $protobuf.Writer;
                         public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.Span.Link;
                     }
                 }
@@ -783,6 +825,7 @@ export namespace opentelemetry {
                     constructor(properties?: opentelemetry.proto.trace.v1.IStatus);
                     public message: string;
                     public code: opentelemetry.proto.trace.v1.Status.StatusCode;
+                    public static encode(message: opentelemetry.proto.trace.v1.Status, writer?: $protobuf.Writer): $protobuf.Writer;
                     public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): opentelemetry.proto.trace.v1.Status;
                 }
 

@@ -4,7 +4,7 @@
 
 var $protobuf = require("protobufjs/minimal");
 
-var $Reader = $protobuf.Reader, $util = $protobuf.util;
+var $Reader = $protobuf.Reader, $Writer = $protobuf.Writer, $util = $protobuf.util;
 
 var $root = $protobuf.roots["vigil_otlp"] || ($protobuf.roots["vigil_otlp"] = {});
 
@@ -39,6 +39,19 @@ $root.opentelemetry = (function() {
                         }
 
                         ExportLogsServiceRequest.prototype.resourceLogs = $util.emptyArray;
+
+                        ExportLogsServiceRequest.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.resourceLogs != null && message.resourceLogs.length)
+                                for (var i = 0; i < message.resourceLogs.length; ++i)
+                                    $root.opentelemetry.proto.logs.v1.ResourceLogs.encode(message.resourceLogs[i], writer.uint32(10).fork(), q + 1).ldelim();
+                            return writer;
+                        };
 
                         ExportLogsServiceRequest.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
@@ -96,6 +109,18 @@ $root.opentelemetry = (function() {
 
                         ExportLogsServiceResponse.prototype.partialSuccess = null;
 
+                        ExportLogsServiceResponse.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.partialSuccess != null && Object.hasOwnProperty.call(message, "partialSuccess"))
+                                $root.opentelemetry.proto.collector.logs.v1.ExportLogsPartialSuccess.encode(message.partialSuccess, writer.uint32(10).fork(), q + 1).ldelim();
+                            return writer;
+                        };
+
                         ExportLogsServiceResponse.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
                                 reader = $Reader.create(reader);
@@ -150,6 +175,20 @@ $root.opentelemetry = (function() {
 
                         ExportLogsPartialSuccess.prototype.rejectedLogRecords = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
                         ExportLogsPartialSuccess.prototype.errorMessage = "";
+
+                        ExportLogsPartialSuccess.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.rejectedLogRecords != null && Object.hasOwnProperty.call(message, "rejectedLogRecords"))
+                                writer.uint32(8).int64(message.rejectedLogRecords);
+                            if (message.errorMessage != null && Object.hasOwnProperty.call(message, "errorMessage"))
+                                writer.uint32(18).string(message.errorMessage);
+                            return writer;
+                        };
 
                         ExportLogsPartialSuccess.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
@@ -224,6 +263,19 @@ $root.opentelemetry = (function() {
 
                         ExportMetricsServiceRequest.prototype.resourceMetrics = $util.emptyArray;
 
+                        ExportMetricsServiceRequest.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.resourceMetrics != null && message.resourceMetrics.length)
+                                for (var i = 0; i < message.resourceMetrics.length; ++i)
+                                    $root.opentelemetry.proto.metrics.v1.ResourceMetrics.encode(message.resourceMetrics[i], writer.uint32(10).fork(), q + 1).ldelim();
+                            return writer;
+                        };
+
                         ExportMetricsServiceRequest.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
                                 reader = $Reader.create(reader);
@@ -280,6 +332,18 @@ $root.opentelemetry = (function() {
 
                         ExportMetricsServiceResponse.prototype.partialSuccess = null;
 
+                        ExportMetricsServiceResponse.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.partialSuccess != null && Object.hasOwnProperty.call(message, "partialSuccess"))
+                                $root.opentelemetry.proto.collector.metrics.v1.ExportMetricsPartialSuccess.encode(message.partialSuccess, writer.uint32(10).fork(), q + 1).ldelim();
+                            return writer;
+                        };
+
                         ExportMetricsServiceResponse.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
                                 reader = $Reader.create(reader);
@@ -334,6 +398,20 @@ $root.opentelemetry = (function() {
 
                         ExportMetricsPartialSuccess.prototype.rejectedDataPoints = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
                         ExportMetricsPartialSuccess.prototype.errorMessage = "";
+
+                        ExportMetricsPartialSuccess.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.rejectedDataPoints != null && Object.hasOwnProperty.call(message, "rejectedDataPoints"))
+                                writer.uint32(8).int64(message.rejectedDataPoints);
+                            if (message.errorMessage != null && Object.hasOwnProperty.call(message, "errorMessage"))
+                                writer.uint32(18).string(message.errorMessage);
+                            return writer;
+                        };
 
                         ExportMetricsPartialSuccess.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
@@ -408,6 +486,19 @@ $root.opentelemetry = (function() {
 
                         ExportTraceServiceRequest.prototype.resourceSpans = $util.emptyArray;
 
+                        ExportTraceServiceRequest.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.resourceSpans != null && message.resourceSpans.length)
+                                for (var i = 0; i < message.resourceSpans.length; ++i)
+                                    $root.opentelemetry.proto.trace.v1.ResourceSpans.encode(message.resourceSpans[i], writer.uint32(10).fork(), q + 1).ldelim();
+                            return writer;
+                        };
+
                         ExportTraceServiceRequest.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
                                 reader = $Reader.create(reader);
@@ -464,6 +555,18 @@ $root.opentelemetry = (function() {
 
                         ExportTraceServiceResponse.prototype.partialSuccess = null;
 
+                        ExportTraceServiceResponse.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.partialSuccess != null && Object.hasOwnProperty.call(message, "partialSuccess"))
+                                $root.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess.encode(message.partialSuccess, writer.uint32(10).fork(), q + 1).ldelim();
+                            return writer;
+                        };
+
                         ExportTraceServiceResponse.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
                                 reader = $Reader.create(reader);
@@ -518,6 +621,20 @@ $root.opentelemetry = (function() {
 
                         ExportTracePartialSuccess.prototype.rejectedSpans = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
                         ExportTracePartialSuccess.prototype.errorMessage = "";
+
+                        ExportTracePartialSuccess.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.rejectedSpans != null && Object.hasOwnProperty.call(message, "rejectedSpans"))
+                                writer.uint32(8).int64(message.rejectedSpans);
+                            if (message.errorMessage != null && Object.hasOwnProperty.call(message, "errorMessage"))
+                                writer.uint32(18).string(message.errorMessage);
+                            return writer;
+                        };
 
                         ExportTracePartialSuccess.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
@@ -595,6 +712,19 @@ $root.opentelemetry = (function() {
 
                     LogsData.prototype.resourceLogs = $util.emptyArray;
 
+                    LogsData.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.resourceLogs != null && message.resourceLogs.length)
+                            for (var i = 0; i < message.resourceLogs.length; ++i)
+                                $root.opentelemetry.proto.logs.v1.ResourceLogs.encode(message.resourceLogs[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        return writer;
+                    };
+
                     LogsData.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -653,6 +783,23 @@ $root.opentelemetry = (function() {
                     ResourceLogs.prototype.resource = null;
                     ResourceLogs.prototype.scopeLogs = $util.emptyArray;
                     ResourceLogs.prototype.schemaUrl = "";
+
+                    ResourceLogs.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.resource != null && Object.hasOwnProperty.call(message, "resource"))
+                            $root.opentelemetry.proto.resource.v1.Resource.encode(message.resource, writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.scopeLogs != null && message.scopeLogs.length)
+                            for (var i = 0; i < message.scopeLogs.length; ++i)
+                                $root.opentelemetry.proto.logs.v1.ScopeLogs.encode(message.scopeLogs[i], writer.uint32(18).fork(), q + 1).ldelim();
+                        if (message.schemaUrl != null && Object.hasOwnProperty.call(message, "schemaUrl"))
+                            writer.uint32(26).string(message.schemaUrl);
+                        return writer;
+                    };
 
                     ResourceLogs.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -720,6 +867,23 @@ $root.opentelemetry = (function() {
                     ScopeLogs.prototype.scope = null;
                     ScopeLogs.prototype.logRecords = $util.emptyArray;
                     ScopeLogs.prototype.schemaUrl = "";
+
+                    ScopeLogs.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.scope != null && Object.hasOwnProperty.call(message, "scope"))
+                            $root.opentelemetry.proto.common.v1.InstrumentationScope.encode(message.scope, writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.logRecords != null && message.logRecords.length)
+                            for (var i = 0; i < message.logRecords.length; ++i)
+                                $root.opentelemetry.proto.logs.v1.LogRecord.encode(message.logRecords[i], writer.uint32(18).fork(), q + 1).ldelim();
+                        if (message.schemaUrl != null && Object.hasOwnProperty.call(message, "schemaUrl"))
+                            writer.uint32(26).string(message.schemaUrl);
+                        return writer;
+                    };
 
                     ScopeLogs.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -832,6 +996,39 @@ $root.opentelemetry = (function() {
                     LogRecord.prototype.traceId = $util.newBuffer([]);
                     LogRecord.prototype.spanId = $util.newBuffer([]);
                     LogRecord.prototype.eventName = "";
+
+                    LogRecord.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.timeUnixNano != null && Object.hasOwnProperty.call(message, "timeUnixNano"))
+                            writer.uint32(9).fixed64(message.timeUnixNano);
+                        if (message.severityNumber != null && Object.hasOwnProperty.call(message, "severityNumber"))
+                            writer.uint32(16).int32(message.severityNumber);
+                        if (message.severityText != null && Object.hasOwnProperty.call(message, "severityText"))
+                            writer.uint32(26).string(message.severityText);
+                        if (message.body != null && Object.hasOwnProperty.call(message, "body"))
+                            $root.opentelemetry.proto.common.v1.AnyValue.encode(message.body, writer.uint32(42).fork(), q + 1).ldelim();
+                        if (message.attributes != null && message.attributes.length)
+                            for (var i = 0; i < message.attributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(50).fork(), q + 1).ldelim();
+                        if (message.droppedAttributesCount != null && Object.hasOwnProperty.call(message, "droppedAttributesCount"))
+                            writer.uint32(56).uint32(message.droppedAttributesCount);
+                        if (message.flags != null && Object.hasOwnProperty.call(message, "flags"))
+                            writer.uint32(69).fixed32(message.flags);
+                        if (message.traceId != null && Object.hasOwnProperty.call(message, "traceId"))
+                            writer.uint32(74).bytes(message.traceId);
+                        if (message.spanId != null && Object.hasOwnProperty.call(message, "spanId"))
+                            writer.uint32(82).bytes(message.spanId);
+                        if (message.observedTimeUnixNano != null && Object.hasOwnProperty.call(message, "observedTimeUnixNano"))
+                            writer.uint32(89).fixed64(message.observedTimeUnixNano);
+                        if (message.eventName != null && Object.hasOwnProperty.call(message, "eventName"))
+                            writer.uint32(98).string(message.eventName);
+                        return writer;
+                    };
 
                     LogRecord.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -956,6 +1153,30 @@ $root.opentelemetry = (function() {
                         set: $util.oneOfSetter($oneOfFields)
                     });
 
+                    AnyValue.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.stringValue != null && Object.hasOwnProperty.call(message, "stringValue"))
+                            writer.uint32(10).string(message.stringValue);
+                        if (message.boolValue != null && Object.hasOwnProperty.call(message, "boolValue"))
+                            writer.uint32(16).bool(message.boolValue);
+                        if (message.intValue != null && Object.hasOwnProperty.call(message, "intValue"))
+                            writer.uint32(24).int64(message.intValue);
+                        if (message.doubleValue != null && Object.hasOwnProperty.call(message, "doubleValue"))
+                            writer.uint32(33).double(message.doubleValue);
+                        if (message.arrayValue != null && Object.hasOwnProperty.call(message, "arrayValue"))
+                            $root.opentelemetry.proto.common.v1.ArrayValue.encode(message.arrayValue, writer.uint32(42).fork(), q + 1).ldelim();
+                        if (message.kvlistValue != null && Object.hasOwnProperty.call(message, "kvlistValue"))
+                            $root.opentelemetry.proto.common.v1.KeyValueList.encode(message.kvlistValue, writer.uint32(50).fork(), q + 1).ldelim();
+                        if (message.bytesValue != null && Object.hasOwnProperty.call(message, "bytesValue"))
+                            writer.uint32(58).bytes(message.bytesValue);
+                        return writer;
+                    };
+
                     AnyValue.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -1035,6 +1256,19 @@ $root.opentelemetry = (function() {
 
                     ArrayValue.prototype.values = $util.emptyArray;
 
+                    ArrayValue.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.values != null && message.values.length)
+                            for (var i = 0; i < message.values.length; ++i)
+                                $root.opentelemetry.proto.common.v1.AnyValue.encode(message.values[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        return writer;
+                    };
+
                     ArrayValue.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -1092,6 +1326,19 @@ $root.opentelemetry = (function() {
 
                     KeyValueList.prototype.values = $util.emptyArray;
 
+                    KeyValueList.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.values != null && message.values.length)
+                            for (var i = 0; i < message.values.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.values[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        return writer;
+                    };
+
                     KeyValueList.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -1148,6 +1395,20 @@ $root.opentelemetry = (function() {
 
                     KeyValue.prototype.key = "";
                     KeyValue.prototype.value = null;
+
+                    KeyValue.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.key != null && Object.hasOwnProperty.call(message, "key"))
+                            writer.uint32(10).string(message.key);
+                        if (message.value != null && Object.hasOwnProperty.call(message, "value"))
+                            $root.opentelemetry.proto.common.v1.AnyValue.encode(message.value, writer.uint32(18).fork(), q + 1).ldelim();
+                        return writer;
+                    };
 
                     KeyValue.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -1210,6 +1471,25 @@ $root.opentelemetry = (function() {
                     InstrumentationScope.prototype.version = "";
                     InstrumentationScope.prototype.attributes = $util.emptyArray;
                     InstrumentationScope.prototype.droppedAttributesCount = 0;
+
+                    InstrumentationScope.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                            writer.uint32(10).string(message.name);
+                        if (message.version != null && Object.hasOwnProperty.call(message, "version"))
+                            writer.uint32(18).string(message.version);
+                        if (message.attributes != null && message.attributes.length)
+                            for (var i = 0; i < message.attributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(26).fork(), q + 1).ldelim();
+                        if (message.droppedAttributesCount != null && Object.hasOwnProperty.call(message, "droppedAttributesCount"))
+                            writer.uint32(32).uint32(message.droppedAttributesCount);
+                        return writer;
+                    };
 
                     InstrumentationScope.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -1283,6 +1563,26 @@ $root.opentelemetry = (function() {
                     EntityRef.prototype.type = "";
                     EntityRef.prototype.idKeys = $util.emptyArray;
                     EntityRef.prototype.descriptionKeys = $util.emptyArray;
+
+                    EntityRef.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.schemaUrl != null && Object.hasOwnProperty.call(message, "schemaUrl"))
+                            writer.uint32(10).string(message.schemaUrl);
+                        if (message.type != null && Object.hasOwnProperty.call(message, "type"))
+                            writer.uint32(18).string(message.type);
+                        if (message.idKeys != null && message.idKeys.length)
+                            for (var i = 0; i < message.idKeys.length; ++i)
+                                writer.uint32(26).string(message.idKeys[i]);
+                        if (message.descriptionKeys != null && message.descriptionKeys.length)
+                            for (var i = 0; i < message.descriptionKeys.length; ++i)
+                                writer.uint32(34).string(message.descriptionKeys[i]);
+                        return writer;
+                    };
 
                     EntityRef.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -1372,6 +1672,24 @@ $root.opentelemetry = (function() {
                     Resource.prototype.droppedAttributesCount = 0;
                     Resource.prototype.entityRefs = $util.emptyArray;
 
+                    Resource.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.attributes != null && message.attributes.length)
+                            for (var i = 0; i < message.attributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.droppedAttributesCount != null && Object.hasOwnProperty.call(message, "droppedAttributesCount"))
+                            writer.uint32(16).uint32(message.droppedAttributesCount);
+                        if (message.entityRefs != null && message.entityRefs.length)
+                            for (var i = 0; i < message.entityRefs.length; ++i)
+                                $root.opentelemetry.proto.common.v1.EntityRef.encode(message.entityRefs[i], writer.uint32(26).fork(), q + 1).ldelim();
+                        return writer;
+                    };
+
                     Resource.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -1453,6 +1771,19 @@ $root.opentelemetry = (function() {
 
                     MetricsData.prototype.resourceMetrics = $util.emptyArray;
 
+                    MetricsData.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.resourceMetrics != null && message.resourceMetrics.length)
+                            for (var i = 0; i < message.resourceMetrics.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.ResourceMetrics.encode(message.resourceMetrics[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        return writer;
+                    };
+
                     MetricsData.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -1511,6 +1842,23 @@ $root.opentelemetry = (function() {
                     ResourceMetrics.prototype.resource = null;
                     ResourceMetrics.prototype.scopeMetrics = $util.emptyArray;
                     ResourceMetrics.prototype.schemaUrl = "";
+
+                    ResourceMetrics.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.resource != null && Object.hasOwnProperty.call(message, "resource"))
+                            $root.opentelemetry.proto.resource.v1.Resource.encode(message.resource, writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.scopeMetrics != null && message.scopeMetrics.length)
+                            for (var i = 0; i < message.scopeMetrics.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.ScopeMetrics.encode(message.scopeMetrics[i], writer.uint32(18).fork(), q + 1).ldelim();
+                        if (message.schemaUrl != null && Object.hasOwnProperty.call(message, "schemaUrl"))
+                            writer.uint32(26).string(message.schemaUrl);
+                        return writer;
+                    };
 
                     ResourceMetrics.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -1578,6 +1926,23 @@ $root.opentelemetry = (function() {
                     ScopeMetrics.prototype.scope = null;
                     ScopeMetrics.prototype.metrics = $util.emptyArray;
                     ScopeMetrics.prototype.schemaUrl = "";
+
+                    ScopeMetrics.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.scope != null && Object.hasOwnProperty.call(message, "scope"))
+                            $root.opentelemetry.proto.common.v1.InstrumentationScope.encode(message.scope, writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.metrics != null && message.metrics.length)
+                            for (var i = 0; i < message.metrics.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.Metric.encode(message.metrics[i], writer.uint32(18).fork(), q + 1).ldelim();
+                        if (message.schemaUrl != null && Object.hasOwnProperty.call(message, "schemaUrl"))
+                            writer.uint32(26).string(message.schemaUrl);
+                        return writer;
+                    };
 
                     ScopeMetrics.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -1658,6 +2023,35 @@ $root.opentelemetry = (function() {
                         get: $util.oneOfGetter($oneOfFields = ["gauge", "sum", "histogram", "exponentialHistogram", "summary"]),
                         set: $util.oneOfSetter($oneOfFields)
                     });
+
+                    Metric.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                            writer.uint32(10).string(message.name);
+                        if (message.description != null && Object.hasOwnProperty.call(message, "description"))
+                            writer.uint32(18).string(message.description);
+                        if (message.unit != null && Object.hasOwnProperty.call(message, "unit"))
+                            writer.uint32(26).string(message.unit);
+                        if (message.gauge != null && Object.hasOwnProperty.call(message, "gauge"))
+                            $root.opentelemetry.proto.metrics.v1.Gauge.encode(message.gauge, writer.uint32(42).fork(), q + 1).ldelim();
+                        if (message.sum != null && Object.hasOwnProperty.call(message, "sum"))
+                            $root.opentelemetry.proto.metrics.v1.Sum.encode(message.sum, writer.uint32(58).fork(), q + 1).ldelim();
+                        if (message.histogram != null && Object.hasOwnProperty.call(message, "histogram"))
+                            $root.opentelemetry.proto.metrics.v1.Histogram.encode(message.histogram, writer.uint32(74).fork(), q + 1).ldelim();
+                        if (message.exponentialHistogram != null && Object.hasOwnProperty.call(message, "exponentialHistogram"))
+                            $root.opentelemetry.proto.metrics.v1.ExponentialHistogram.encode(message.exponentialHistogram, writer.uint32(82).fork(), q + 1).ldelim();
+                        if (message.summary != null && Object.hasOwnProperty.call(message, "summary"))
+                            $root.opentelemetry.proto.metrics.v1.Summary.encode(message.summary, writer.uint32(90).fork(), q + 1).ldelim();
+                        if (message.metadata != null && message.metadata.length)
+                            for (var i = 0; i < message.metadata.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.metadata[i], writer.uint32(98).fork(), q + 1).ldelim();
+                        return writer;
+                    };
 
                     Metric.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -1748,6 +2142,19 @@ $root.opentelemetry = (function() {
 
                     Gauge.prototype.dataPoints = $util.emptyArray;
 
+                    Gauge.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.dataPoints != null && message.dataPoints.length)
+                            for (var i = 0; i < message.dataPoints.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.NumberDataPoint.encode(message.dataPoints[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        return writer;
+                    };
+
                     Gauge.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -1806,6 +2213,23 @@ $root.opentelemetry = (function() {
                     Sum.prototype.dataPoints = $util.emptyArray;
                     Sum.prototype.aggregationTemporality = 0;
                     Sum.prototype.isMonotonic = false;
+
+                    Sum.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.dataPoints != null && message.dataPoints.length)
+                            for (var i = 0; i < message.dataPoints.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.NumberDataPoint.encode(message.dataPoints[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.aggregationTemporality != null && Object.hasOwnProperty.call(message, "aggregationTemporality"))
+                            writer.uint32(16).int32(message.aggregationTemporality);
+                        if (message.isMonotonic != null && Object.hasOwnProperty.call(message, "isMonotonic"))
+                            writer.uint32(24).bool(message.isMonotonic);
+                        return writer;
+                    };
 
                     Sum.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -1873,6 +2297,21 @@ $root.opentelemetry = (function() {
                     Histogram.prototype.dataPoints = $util.emptyArray;
                     Histogram.prototype.aggregationTemporality = 0;
 
+                    Histogram.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.dataPoints != null && message.dataPoints.length)
+                            for (var i = 0; i < message.dataPoints.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.HistogramDataPoint.encode(message.dataPoints[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.aggregationTemporality != null && Object.hasOwnProperty.call(message, "aggregationTemporality"))
+                            writer.uint32(16).int32(message.aggregationTemporality);
+                        return writer;
+                    };
+
                     Histogram.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -1935,6 +2374,21 @@ $root.opentelemetry = (function() {
                     ExponentialHistogram.prototype.dataPoints = $util.emptyArray;
                     ExponentialHistogram.prototype.aggregationTemporality = 0;
 
+                    ExponentialHistogram.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.dataPoints != null && message.dataPoints.length)
+                            for (var i = 0; i < message.dataPoints.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.encode(message.dataPoints[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.aggregationTemporality != null && Object.hasOwnProperty.call(message, "aggregationTemporality"))
+                            writer.uint32(16).int32(message.aggregationTemporality);
+                        return writer;
+                    };
+
                     ExponentialHistogram.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -1995,6 +2449,19 @@ $root.opentelemetry = (function() {
                     }
 
                     Summary.prototype.dataPoints = $util.emptyArray;
+
+                    Summary.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.dataPoints != null && message.dataPoints.length)
+                            for (var i = 0; i < message.dataPoints.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.SummaryDataPoint.encode(message.dataPoints[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        return writer;
+                    };
 
                     Summary.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -2081,6 +2548,32 @@ $root.opentelemetry = (function() {
                         get: $util.oneOfGetter($oneOfFields = ["asDouble", "asInt"]),
                         set: $util.oneOfSetter($oneOfFields)
                     });
+
+                    NumberDataPoint.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.startTimeUnixNano != null && Object.hasOwnProperty.call(message, "startTimeUnixNano"))
+                            writer.uint32(17).fixed64(message.startTimeUnixNano);
+                        if (message.timeUnixNano != null && Object.hasOwnProperty.call(message, "timeUnixNano"))
+                            writer.uint32(25).fixed64(message.timeUnixNano);
+                        if (message.asDouble != null && Object.hasOwnProperty.call(message, "asDouble"))
+                            writer.uint32(33).double(message.asDouble);
+                        if (message.exemplars != null && message.exemplars.length)
+                            for (var i = 0; i < message.exemplars.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.Exemplar.encode(message.exemplars[i], writer.uint32(42).fork(), q + 1).ldelim();
+                        if (message.asInt != null && Object.hasOwnProperty.call(message, "asInt"))
+                            writer.uint32(49).sfixed64(message.asInt);
+                        if (message.attributes != null && message.attributes.length)
+                            for (var i = 0; i < message.attributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(58).fork(), q + 1).ldelim();
+                        if (message.flags != null && Object.hasOwnProperty.call(message, "flags"))
+                            writer.uint32(64).uint32(message.flags);
+                        return writer;
+                    };
 
                     NumberDataPoint.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -2197,6 +2690,48 @@ $root.opentelemetry = (function() {
                         get: $util.oneOfGetter($oneOfFields = ["max"]),
                         set: $util.oneOfSetter($oneOfFields)
                     });
+
+                    HistogramDataPoint.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.startTimeUnixNano != null && Object.hasOwnProperty.call(message, "startTimeUnixNano"))
+                            writer.uint32(17).fixed64(message.startTimeUnixNano);
+                        if (message.timeUnixNano != null && Object.hasOwnProperty.call(message, "timeUnixNano"))
+                            writer.uint32(25).fixed64(message.timeUnixNano);
+                        if (message.count != null && Object.hasOwnProperty.call(message, "count"))
+                            writer.uint32(33).fixed64(message.count);
+                        if (message.sum != null && Object.hasOwnProperty.call(message, "sum"))
+                            writer.uint32(41).double(message.sum);
+                        if (message.bucketCounts != null && message.bucketCounts.length) {
+                            writer.uint32(50).fork();
+                            for (var i = 0; i < message.bucketCounts.length; ++i)
+                                writer.fixed64(message.bucketCounts[i]);
+                            writer.ldelim();
+                        }
+                        if (message.explicitBounds != null && message.explicitBounds.length) {
+                            writer.uint32(58).fork();
+                            for (var i = 0; i < message.explicitBounds.length; ++i)
+                                writer.double(message.explicitBounds[i]);
+                            writer.ldelim();
+                        }
+                        if (message.exemplars != null && message.exemplars.length)
+                            for (var i = 0; i < message.exemplars.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.Exemplar.encode(message.exemplars[i], writer.uint32(66).fork(), q + 1).ldelim();
+                        if (message.attributes != null && message.attributes.length)
+                            for (var i = 0; i < message.attributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(74).fork(), q + 1).ldelim();
+                        if (message.flags != null && Object.hasOwnProperty.call(message, "flags"))
+                            writer.uint32(80).uint32(message.flags);
+                        if (message.min != null && Object.hasOwnProperty.call(message, "min"))
+                            writer.uint32(89).double(message.min);
+                        if (message.max != null && Object.hasOwnProperty.call(message, "max"))
+                            writer.uint32(97).double(message.max);
+                        return writer;
+                    };
 
                     HistogramDataPoint.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -2357,6 +2892,46 @@ $root.opentelemetry = (function() {
                         set: $util.oneOfSetter($oneOfFields)
                     });
 
+                    ExponentialHistogramDataPoint.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.attributes != null && message.attributes.length)
+                            for (var i = 0; i < message.attributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.startTimeUnixNano != null && Object.hasOwnProperty.call(message, "startTimeUnixNano"))
+                            writer.uint32(17).fixed64(message.startTimeUnixNano);
+                        if (message.timeUnixNano != null && Object.hasOwnProperty.call(message, "timeUnixNano"))
+                            writer.uint32(25).fixed64(message.timeUnixNano);
+                        if (message.count != null && Object.hasOwnProperty.call(message, "count"))
+                            writer.uint32(33).fixed64(message.count);
+                        if (message.sum != null && Object.hasOwnProperty.call(message, "sum"))
+                            writer.uint32(41).double(message.sum);
+                        if (message.scale != null && Object.hasOwnProperty.call(message, "scale"))
+                            writer.uint32(48).sint32(message.scale);
+                        if (message.zeroCount != null && Object.hasOwnProperty.call(message, "zeroCount"))
+                            writer.uint32(57).fixed64(message.zeroCount);
+                        if (message.positive != null && Object.hasOwnProperty.call(message, "positive"))
+                            $root.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets.encode(message.positive, writer.uint32(66).fork(), q + 1).ldelim();
+                        if (message.negative != null && Object.hasOwnProperty.call(message, "negative"))
+                            $root.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets.encode(message.negative, writer.uint32(74).fork(), q + 1).ldelim();
+                        if (message.flags != null && Object.hasOwnProperty.call(message, "flags"))
+                            writer.uint32(80).uint32(message.flags);
+                        if (message.exemplars != null && message.exemplars.length)
+                            for (var i = 0; i < message.exemplars.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.Exemplar.encode(message.exemplars[i], writer.uint32(90).fork(), q + 1).ldelim();
+                        if (message.min != null && Object.hasOwnProperty.call(message, "min"))
+                            writer.uint32(97).double(message.min);
+                        if (message.max != null && Object.hasOwnProperty.call(message, "max"))
+                            writer.uint32(105).double(message.max);
+                        if (message.zeroThreshold != null && Object.hasOwnProperty.call(message, "zeroThreshold"))
+                            writer.uint32(113).double(message.zeroThreshold);
+                        return writer;
+                    };
+
                     ExponentialHistogramDataPoint.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -2466,6 +3041,24 @@ $root.opentelemetry = (function() {
                         Buckets.prototype.offset = 0;
                         Buckets.prototype.bucketCounts = $util.emptyArray;
 
+                        Buckets.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.offset != null && Object.hasOwnProperty.call(message, "offset"))
+                                writer.uint32(8).sint32(message.offset);
+                            if (message.bucketCounts != null && message.bucketCounts.length) {
+                                writer.uint32(18).fork();
+                                for (var i = 0; i < message.bucketCounts.length; ++i)
+                                    writer.uint64(message.bucketCounts[i]);
+                                writer.ldelim();
+                            }
+                            return writer;
+                        };
+
                         Buckets.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
                                 reader = $Reader.create(reader);
@@ -2548,6 +3141,32 @@ $root.opentelemetry = (function() {
                     SummaryDataPoint.prototype.quantileValues = $util.emptyArray;
                     SummaryDataPoint.prototype.flags = 0;
 
+                    SummaryDataPoint.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.startTimeUnixNano != null && Object.hasOwnProperty.call(message, "startTimeUnixNano"))
+                            writer.uint32(17).fixed64(message.startTimeUnixNano);
+                        if (message.timeUnixNano != null && Object.hasOwnProperty.call(message, "timeUnixNano"))
+                            writer.uint32(25).fixed64(message.timeUnixNano);
+                        if (message.count != null && Object.hasOwnProperty.call(message, "count"))
+                            writer.uint32(33).fixed64(message.count);
+                        if (message.sum != null && Object.hasOwnProperty.call(message, "sum"))
+                            writer.uint32(41).double(message.sum);
+                        if (message.quantileValues != null && message.quantileValues.length)
+                            for (var i = 0; i < message.quantileValues.length; ++i)
+                                $root.opentelemetry.proto.metrics.v1.SummaryDataPoint.ValueAtQuantile.encode(message.quantileValues[i], writer.uint32(50).fork(), q + 1).ldelim();
+                        if (message.attributes != null && message.attributes.length)
+                            for (var i = 0; i < message.attributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(58).fork(), q + 1).ldelim();
+                        if (message.flags != null && Object.hasOwnProperty.call(message, "flags"))
+                            writer.uint32(64).uint32(message.flags);
+                        return writer;
+                    };
+
                     SummaryDataPoint.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -2628,6 +3247,20 @@ $root.opentelemetry = (function() {
                         ValueAtQuantile.prototype.quantile = 0;
                         ValueAtQuantile.prototype.value = 0;
 
+                        ValueAtQuantile.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.quantile != null && Object.hasOwnProperty.call(message, "quantile"))
+                                writer.uint32(9).double(message.quantile);
+                            if (message.value != null && Object.hasOwnProperty.call(message, "value"))
+                                writer.uint32(17).double(message.value);
+                            return writer;
+                        };
+
                         ValueAtQuantile.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
                                 reader = $Reader.create(reader);
@@ -2701,6 +3334,29 @@ $root.opentelemetry = (function() {
                         get: $util.oneOfGetter($oneOfFields = ["asDouble", "asInt"]),
                         set: $util.oneOfSetter($oneOfFields)
                     });
+
+                    Exemplar.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.timeUnixNano != null && Object.hasOwnProperty.call(message, "timeUnixNano"))
+                            writer.uint32(17).fixed64(message.timeUnixNano);
+                        if (message.asDouble != null && Object.hasOwnProperty.call(message, "asDouble"))
+                            writer.uint32(25).double(message.asDouble);
+                        if (message.spanId != null && Object.hasOwnProperty.call(message, "spanId"))
+                            writer.uint32(34).bytes(message.spanId);
+                        if (message.traceId != null && Object.hasOwnProperty.call(message, "traceId"))
+                            writer.uint32(42).bytes(message.traceId);
+                        if (message.asInt != null && Object.hasOwnProperty.call(message, "asInt"))
+                            writer.uint32(49).sfixed64(message.asInt);
+                        if (message.filteredAttributes != null && message.filteredAttributes.length)
+                            for (var i = 0; i < message.filteredAttributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.filteredAttributes[i], writer.uint32(58).fork(), q + 1).ldelim();
+                        return writer;
+                    };
 
                     Exemplar.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -2793,6 +3449,19 @@ $root.opentelemetry = (function() {
 
                     TracesData.prototype.resourceSpans = $util.emptyArray;
 
+                    TracesData.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.resourceSpans != null && message.resourceSpans.length)
+                            for (var i = 0; i < message.resourceSpans.length; ++i)
+                                $root.opentelemetry.proto.trace.v1.ResourceSpans.encode(message.resourceSpans[i], writer.uint32(10).fork(), q + 1).ldelim();
+                        return writer;
+                    };
+
                     TracesData.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
                             reader = $Reader.create(reader);
@@ -2851,6 +3520,23 @@ $root.opentelemetry = (function() {
                     ResourceSpans.prototype.resource = null;
                     ResourceSpans.prototype.scopeSpans = $util.emptyArray;
                     ResourceSpans.prototype.schemaUrl = "";
+
+                    ResourceSpans.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.resource != null && Object.hasOwnProperty.call(message, "resource"))
+                            $root.opentelemetry.proto.resource.v1.Resource.encode(message.resource, writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.scopeSpans != null && message.scopeSpans.length)
+                            for (var i = 0; i < message.scopeSpans.length; ++i)
+                                $root.opentelemetry.proto.trace.v1.ScopeSpans.encode(message.scopeSpans[i], writer.uint32(18).fork(), q + 1).ldelim();
+                        if (message.schemaUrl != null && Object.hasOwnProperty.call(message, "schemaUrl"))
+                            writer.uint32(26).string(message.schemaUrl);
+                        return writer;
+                    };
 
                     ResourceSpans.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -2918,6 +3604,23 @@ $root.opentelemetry = (function() {
                     ScopeSpans.prototype.scope = null;
                     ScopeSpans.prototype.spans = $util.emptyArray;
                     ScopeSpans.prototype.schemaUrl = "";
+
+                    ScopeSpans.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.scope != null && Object.hasOwnProperty.call(message, "scope"))
+                            $root.opentelemetry.proto.common.v1.InstrumentationScope.encode(message.scope, writer.uint32(10).fork(), q + 1).ldelim();
+                        if (message.spans != null && message.spans.length)
+                            for (var i = 0; i < message.spans.length; ++i)
+                                $root.opentelemetry.proto.trace.v1.Span.encode(message.spans[i], writer.uint32(18).fork(), q + 1).ldelim();
+                        if (message.schemaUrl != null && Object.hasOwnProperty.call(message, "schemaUrl"))
+                            writer.uint32(26).string(message.schemaUrl);
+                        return writer;
+                    };
 
                     ScopeSpans.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -3000,6 +3703,51 @@ $root.opentelemetry = (function() {
                     Span.prototype.links = $util.emptyArray;
                     Span.prototype.droppedLinksCount = 0;
                     Span.prototype.status = null;
+
+                    Span.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.traceId != null && Object.hasOwnProperty.call(message, "traceId"))
+                            writer.uint32(10).bytes(message.traceId);
+                        if (message.spanId != null && Object.hasOwnProperty.call(message, "spanId"))
+                            writer.uint32(18).bytes(message.spanId);
+                        if (message.traceState != null && Object.hasOwnProperty.call(message, "traceState"))
+                            writer.uint32(26).string(message.traceState);
+                        if (message.parentSpanId != null && Object.hasOwnProperty.call(message, "parentSpanId"))
+                            writer.uint32(34).bytes(message.parentSpanId);
+                        if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                            writer.uint32(42).string(message.name);
+                        if (message.kind != null && Object.hasOwnProperty.call(message, "kind"))
+                            writer.uint32(48).int32(message.kind);
+                        if (message.startTimeUnixNano != null && Object.hasOwnProperty.call(message, "startTimeUnixNano"))
+                            writer.uint32(57).fixed64(message.startTimeUnixNano);
+                        if (message.endTimeUnixNano != null && Object.hasOwnProperty.call(message, "endTimeUnixNano"))
+                            writer.uint32(65).fixed64(message.endTimeUnixNano);
+                        if (message.attributes != null && message.attributes.length)
+                            for (var i = 0; i < message.attributes.length; ++i)
+                                $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(74).fork(), q + 1).ldelim();
+                        if (message.droppedAttributesCount != null && Object.hasOwnProperty.call(message, "droppedAttributesCount"))
+                            writer.uint32(80).uint32(message.droppedAttributesCount);
+                        if (message.events != null && message.events.length)
+                            for (var i = 0; i < message.events.length; ++i)
+                                $root.opentelemetry.proto.trace.v1.Span.Event.encode(message.events[i], writer.uint32(90).fork(), q + 1).ldelim();
+                        if (message.droppedEventsCount != null && Object.hasOwnProperty.call(message, "droppedEventsCount"))
+                            writer.uint32(96).uint32(message.droppedEventsCount);
+                        if (message.links != null && message.links.length)
+                            for (var i = 0; i < message.links.length; ++i)
+                                $root.opentelemetry.proto.trace.v1.Span.Link.encode(message.links[i], writer.uint32(106).fork(), q + 1).ldelim();
+                        if (message.droppedLinksCount != null && Object.hasOwnProperty.call(message, "droppedLinksCount"))
+                            writer.uint32(112).uint32(message.droppedLinksCount);
+                        if (message.status != null && Object.hasOwnProperty.call(message, "status"))
+                            $root.opentelemetry.proto.trace.v1.Status.encode(message.status, writer.uint32(122).fork(), q + 1).ldelim();
+                        if (message.flags != null && Object.hasOwnProperty.call(message, "flags"))
+                            writer.uint32(133).fixed32(message.flags);
+                        return writer;
+                    };
 
                     Span.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))
@@ -3133,6 +3881,25 @@ $root.opentelemetry = (function() {
                         Event.prototype.attributes = $util.emptyArray;
                         Event.prototype.droppedAttributesCount = 0;
 
+                        Event.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.timeUnixNano != null && Object.hasOwnProperty.call(message, "timeUnixNano"))
+                                writer.uint32(9).fixed64(message.timeUnixNano);
+                            if (message.name != null && Object.hasOwnProperty.call(message, "name"))
+                                writer.uint32(18).string(message.name);
+                            if (message.attributes != null && message.attributes.length)
+                                for (var i = 0; i < message.attributes.length; ++i)
+                                    $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(26).fork(), q + 1).ldelim();
+                            if (message.droppedAttributesCount != null && Object.hasOwnProperty.call(message, "droppedAttributesCount"))
+                                writer.uint32(32).uint32(message.droppedAttributesCount);
+                            return writer;
+                        };
+
                         Event.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
                                 reader = $Reader.create(reader);
@@ -3206,6 +3973,29 @@ $root.opentelemetry = (function() {
                         Link.prototype.attributes = $util.emptyArray;
                         Link.prototype.droppedAttributesCount = 0;
                         Link.prototype.flags = 0;
+
+                        Link.encode = function encode(message, writer, q) {
+                            if (!writer)
+                                writer = $Writer.create();
+                            if (q === undefined)
+                                q = 0;
+                            if (q > $util.recursionLimit)
+                                throw Error("max depth exceeded");
+                            if (message.traceId != null && Object.hasOwnProperty.call(message, "traceId"))
+                                writer.uint32(10).bytes(message.traceId);
+                            if (message.spanId != null && Object.hasOwnProperty.call(message, "spanId"))
+                                writer.uint32(18).bytes(message.spanId);
+                            if (message.traceState != null && Object.hasOwnProperty.call(message, "traceState"))
+                                writer.uint32(26).string(message.traceState);
+                            if (message.attributes != null && message.attributes.length)
+                                for (var i = 0; i < message.attributes.length; ++i)
+                                    $root.opentelemetry.proto.common.v1.KeyValue.encode(message.attributes[i], writer.uint32(34).fork(), q + 1).ldelim();
+                            if (message.droppedAttributesCount != null && Object.hasOwnProperty.call(message, "droppedAttributesCount"))
+                                writer.uint32(40).uint32(message.droppedAttributesCount);
+                            if (message.flags != null && Object.hasOwnProperty.call(message, "flags"))
+                                writer.uint32(53).fixed32(message.flags);
+                            return writer;
+                        };
 
                         Link.decode = function decode(reader, length, error, long) {
                             if (!(reader instanceof $Reader))
@@ -3286,6 +4076,20 @@ $root.opentelemetry = (function() {
 
                     Status.prototype.message = "";
                     Status.prototype.code = 0;
+
+                    Status.encode = function encode(message, writer, q) {
+                        if (!writer)
+                            writer = $Writer.create();
+                        if (q === undefined)
+                            q = 0;
+                        if (q > $util.recursionLimit)
+                            throw Error("max depth exceeded");
+                        if (message.message != null && Object.hasOwnProperty.call(message, "message"))
+                            writer.uint32(18).string(message.message);
+                        if (message.code != null && Object.hasOwnProperty.call(message, "code"))
+                            writer.uint32(24).int32(message.code);
+                        return writer;
+                    };
 
                     Status.decode = function decode(reader, length, error, long) {
                         if (!(reader instanceof $Reader))

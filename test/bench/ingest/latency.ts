@@ -1,0 +1,79 @@
+import type { Producer } from 'kafkajs';
+import type { Database } from '@vigil/store';
+import { appliedOffsets } from './pipeline';
+
+export interface LatencyResult {
+  messages: number;
+  records: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+
+/**
+ * Produces log requests at a steady record rate and times each message from the moment it is
+ * handed to the producer until the worker's applied offset passes it (its effects are durable).
+ */
+export async function measureLatency(options: {
+  producer: Producer;
+  db: Database;
+  topic: string;
+  partitions: number;
+  messages: Buffer[];
+  recordsPerMessage: number;
+  recordsPerSecond: number;
+  seconds: number;
+}): Promise<LatencyResult> {
+  const pending = new Map<string, { offset: bigint; sentAt: number }[]>();
+  const latencies: number[] = [];
+  let sent = 0;
+  let stopPolling = false;
+  const poller = (async () => {
+    while (!stopPolling || [...pending.values()].some((q) => q.length > 0)) {
+      const applied = await appliedOffsets(options.db);
+      const now = performance.now();
+      for (const [key, queue] of pending) {
+        const next = applied.get(key) ?? 0n;
+        while (queue.length > 0 && (queue[0] as { offset: bigint }).offset < next) latencies.push(now - (queue.shift() as { sentAt: number }).sentAt);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const messagesPerSecond = options.recordsPerSecond / options.recordsPerMessage;
+  const tickMs = 50;
+  const perTick = messagesPerSecond * (tickMs / 1000);
+  const start = performance.now();
+  let owed = 0;
+  while (performance.now() - start < options.seconds * 1000) {
+    owed += perTick;
+    const count = Math.floor(owed);
+    owed -= count;
+    const sends = Array.from({ length: count }, async () => {
+      const partition = sent % options.partitions;
+      const value = options.messages[sent % options.messages.length] as Buffer;
+      sent++;
+      const sentAt = performance.now();
+      const [meta] = await options.producer.send({ topic: options.topic, messages: [{ value, partition }] });
+      const key = `${options.topic}/${partition}`;
+      const queue = pending.get(key) ?? [];
+      queue.push({ offset: BigInt(meta?.baseOffset ?? '0'), sentAt });
+      queue.sort((a, b) => (a.offset < b.offset ? -1 : 1));
+      pending.set(key, queue);
+    });
+    await Promise.all(sends);
+    const next = start + (Math.ceil((performance.now() - start) / tickMs) * tickMs);
+    await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+  }
+  stopPolling = true;
+  await poller;
+  latencies.sort((a, b) => a - b);
+  return {
+    messages: latencies.length,
+    records: latencies.length * options.recordsPerMessage,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    maxMs: latencies[latencies.length - 1] ?? 0,
+  };
+}

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createPostgresDatabase, type Database } from '@vigil/store';
+import { expectEventually, useTestBroker, useTestDatabase } from '@vigil/testing';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { makeWorkload, rollupTotals } from './ingest-accounting';
+
+const vigil = join(__dirname, '..', '..', 'apps', 'cli', 'bin', 'vigil.js');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A worker process killed with SIGKILL mid-stream: its successor resumes, nothing lost or doubled. */
+describe('ingest: a worker killed with SIGKILL mid-batch', () => {
+  const kafka = useTestBroker({ brokers: 1 });
+  const pg = useTestDatabase();
+  const workers: ChildProcess[] = [];
+  let db: Database;
+  let producer: Producer;
+
+  afterAll(async () => {
+    for (const w of workers) w.kill('SIGKILL');
+    await producer?.disconnect();
+    await db?.close();
+  });
+
+  it('accounts for every record exactly once after a kill -9 and a restart', async () => {
+    const topics = { logs: await kafka.createTopic(undefined, 2), metrics: await kafka.createTopic(undefined, 2), spans: await kafka.createTopic(undefined, 2) };
+    const env = {
+      ...process.env,
+      DATABASE_URL: pg.url,
+      KAFKA_BROKERS: kafka.brokers.join(','),
+      KAFKA_SESSION_TIMEOUT_MS: '3000',
+      KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+      VIGIL_TOPIC_OTLP_LOGS: topics.logs,
+      VIGIL_TOPIC_OTLP_METRICS: topics.metrics,
+      VIGIL_TOPIC_OTLP_SPANS: topics.spans,
+      VIGIL_TOPIC_SIGNALS: await kafka.createTopic(undefined, 2),
+      VIGIL_TOPIC_DEAD_LETTER: await kafka.createTopic(undefined, 1),
+      VIGIL_INGEST_GROUP: `ingest-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+    };
+    const startWorker = (): ChildProcess => {
+      const child = spawn(process.execPath, [vigil, 'ingest'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      workers.push(child);
+      return child;
+    };
+    db = await createPostgresDatabase({ url: pg.url, poolSize: 2 });
+    producer = new Kafka({ clientId: 'otel-collector', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+
+    const w = await makeWorkload(`killed-${randomBytes(3).toString('hex')}`, 30, 50);
+    const first = startWorker();
+    const produceAll = (async () => {
+      for (let i = 0; i < w.logs.length; i++) {
+        await producer.send({ topic: topics.logs, messages: [{ value: w.logs[i] as Buffer }] });
+        await producer.send({ topic: topics.spans, messages: [{ value: w.spans[i] as Buffer }] });
+        await producer.send({ topic: topics.metrics, messages: [{ value: w.metrics[i] as Buffer }] });
+        await sleep(30);
+      }
+    })();
+    // Kill it once it has made part of the stream durable, i.e. in the middle of the work.
+    await expectEventually(async () => expect((await rollupTotals(db, w.service)).logRecords).toBeGreaterThan(0), { timeoutMs: 30000, intervalMs: 20 });
+    first.kill('SIGKILL');
+    const partial = await rollupTotals(db, w.service);
+    expect(partial.logRecords).toBeLessThan(w.expected.logRecords);
+    startWorker();
+    await produceAll;
+    await expectEventually(async () => expect(await rollupTotals(db, w.service)).toEqual(w.expected), { timeoutMs: 60000, intervalMs: 250 });
+    await sleep(1500);
+    expect(await rollupTotals(db, w.service)).toEqual(w.expected);
+  }, 120000);
+});
