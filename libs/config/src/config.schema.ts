@@ -48,7 +48,9 @@ export const configSchema = z.object({
   VIGIL_EVIDENCE_PROBLEMS_PER_MINUTE: z.coerce.number().int().min(0).default(50).describe('The same for warnings, errors and failed spans.'),
   VIGIL_RETENTION_ROLLUP_DAYS: positiveInt.default(30).describe('Days of per-minute rollups kept.'),
   VIGIL_RETENTION_EVIDENCE_DAYS: positiveInt.default(7).describe('Days of example log lines and spans kept.'),
-  VIGIL_MAX_MESSAGE_BYTES: positiveInt.default(16 * 1024 * 1024).describe('Larger OTLP messages are dead-lettered.'),
+  VIGIL_MAX_MESSAGE_BYTES: positiveInt
+    .default(1024 * 1024)
+    .describe("Largest OTLP request (Kafka message or OTLP/HTTP body); larger ones are dead-lettered or get 413. Keep it at or below the brokers' message.max.bytes."),
   VIGIL_SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000).describe('Time to finish in-flight work on SIGTERM before exiting.'),
 });
 
