@@ -123,7 +123,8 @@ async function main(): Promise<void> {
       ratio: Number(median(results.map((r) => r.ratio)).toFixed(3)),
       p50_ms: Math.round(latency.p50Ms),
       p99_ms: Math.round(latency.p99Ms),
-      latency_rate_records_per_s: Number(args.rate),
+      latency_target_records_per_s: Number(args.rate),
+      latency_achieved_records_per_s: latency.achievedRecordsPerSecond,
       latency_messages: latency.messages,
       peak_rss_mb: Math.round(Math.max(...results.map((r) => r.peakRssMb))),
     };
