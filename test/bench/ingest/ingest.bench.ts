@@ -6,6 +6,7 @@ import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { measureCeiling, type BenchTopics } from './ceiling';
 import { measureLatency, type LatencyResult } from './latency';
 import { appliedMessages, startWorker } from './pipeline';
+import { soak, type SoakResult } from './soak';
 import { buildWorkload, type IngestWorkload } from './workload';
 
 /**
@@ -22,6 +23,8 @@ const { values: args } = parseArgs({
     partitions: { type: 'string', default: '24' },
     'latency-seconds': { type: 'string', default: '15' },
     rate: { type: 'string', default: '50000' },
+    'soak-seconds': { type: 'string', default: '0' },
+    'soak-rate': { type: 'string', default: '40000' },
   },
 });
 const runs = Number(args.runs);
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
       console.log(`run ${run}: ${records} records — ceiling ${Math.round(row.ceiling)}/s, pipeline ${Math.round(row.pipeline)}/s, ratio ${row.ratio.toFixed(2)}, worker peak RSS ${peakRssMb.toFixed(0)} MiB`);
     }
     const latency = await latencyPhase(admin, cluster, brokers, producer, workload);
+    const soaked = Number(args['soak-seconds']) > 0 ? await soakPhase(admin, cluster, brokers, producer, workload) : null;
     const summary = {
       benchmark: 'ingest',
       broker: real ? 'kafka' : 'librdkafka-mock',
@@ -127,6 +131,18 @@ async function main(): Promise<void> {
       latency_achieved_records_per_s: latency.achievedRecordsPerSecond,
       latency_messages: latency.messages,
       peak_rss_mb: Math.round(Math.max(...results.map((r) => r.peakRssMb))),
+      ...(soaked
+        ? {
+            soak_seconds: Math.round(soaked.seconds),
+            soak_records_per_s: soaked.achievedRecordsPerSecond,
+            soak_rss_start_mb: Math.round(soaked.rssStartMb),
+            soak_rss_end_mb: Math.round(soaked.rssEndMb),
+            soak_rss_growth_pct: Number(soaked.rssGrowthPct.toFixed(1)),
+            soak_lag_start_messages: Math.round(soaked.lagStartMessages),
+            soak_lag_end_messages: Math.round(soaked.lagEndMessages),
+            soak_lag_max_messages: soaked.lagMaxMessages,
+          }
+        : {}),
     };
     console.log('');
     console.log('| figure | value |');
@@ -168,6 +184,43 @@ async function latencyPhase(admin: Admin, cluster: MockKafkaCluster | null, brok
       recordsPerMessage: workload.recordsPerMessage.logs,
       recordsPerSecond: Number(args.rate),
       seconds: Number(args['latency-seconds']),
+    });
+  } finally {
+    await db.close();
+    await worker.stop();
+    await dropTestDatabase(database);
+  }
+}
+
+async function soakPhase(admin: Admin, cluster: MockKafkaCluster | null, brokers: string[], producer: Producer, workload: IngestWorkload): Promise<SoakResult> {
+  const tag = `${process.pid}.soak`;
+  const topics = await makeTopics(admin, cluster, tag);
+  const database = await createTestDatabase();
+  const worker = await startWorker(
+    {
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: brokers.join(','),
+      VIGIL_TOPIC_OTLP_LOGS: topics.logs,
+      VIGIL_TOPIC_OTLP_METRICS: topics.metrics,
+      VIGIL_TOPIC_OTLP_SPANS: topics.spans,
+      VIGIL_TOPIC_SIGNALS: topics.signals,
+      VIGIL_TOPIC_DEAD_LETTER: topics.dlq,
+      VIGIL_INGEST_GROUP: `ingest.${tag}`,
+    },
+    port++,
+  );
+  const db = await createPostgresDatabase({ url: database.url, poolSize: 2 });
+  try {
+    return await soak({
+      producer,
+      db,
+      worker,
+      topic: topics.logs,
+      partitions,
+      messages: workload.logs,
+      recordsPerMessage: workload.recordsPerMessage.logs,
+      recordsPerSecond: Number(args['soak-rate']),
+      seconds: Number(args['soak-seconds']),
     });
   } finally {
     await db.close();
