@@ -44,6 +44,15 @@ describe('walking skeleton: embedded (PGlite + in-process bus)', () => {
     }
   });
 
+  it('exposes Prometheus metrics, including what ingest counted', async () => {
+    const response = await fetch(`${platform.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/^vigil_ingest_records_total\{signal="logs"\} [1-9]/m);
+    expect(text).toMatch(/^# TYPE vigil_consumer_lag gauge$/m);
+  });
+
   it('answers a bad query with a 400 that names the field', async () => {
     const response = await getJson<{ error: string; issues: { path: string; message: string }[] }>(`${platform.url}/api/v1/logs?limit=5000&traceId=xyz`);
     expect(response.status).toBe(400);

@@ -1,3 +1,4 @@
 /** Injection tokens; explicit so DI never depends on emitted type metadata. */
 export const DATABASE = Symbol('Database');
 export const READINESS = Symbol('Readiness');
+export const METRICS_REGISTRY = Symbol('MetricsRegistry');

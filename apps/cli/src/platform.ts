@@ -48,6 +48,7 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
       {
         db,
         logger,
+        registry,
         otlpGateway: {
           bus,
           topics: { logs: config.VIGIL_TOPIC_OTLP_LOGS, metrics: config.VIGIL_TOPIC_OTLP_METRICS, traces: config.VIGIL_TOPIC_OTLP_SPANS },
