@@ -1,4 +1,5 @@
 import { opentelemetry } from './generated/otlp';
+import { withErrorPath } from './lazy-path';
 import { idBytesToHex } from './hex-id';
 import type { LogRecordParts, ResourceLogsParts } from './log-records.flattener';
 import { uint64ToDecimal } from './long-value';
@@ -45,7 +46,7 @@ export function protoLogsToParts(request: RawLogsRequest): ResourceLogsParts[] {
     scopeLogs: resourceLogs.scopeLogs.map((scopeLogs, s) => ({
       scope: { name: scopeLogs.scope?.name ?? '', version: scopeLogs.scope?.version ?? '' },
       logRecords: scopeLogs.logRecords.map((record, l) =>
-        logRecordParts(record, `resourceLogs[${r}].scopeLogs[${s}].logRecords[${l}]`),
+        withErrorPath(() => `resourceLogs[${r}].scopeLogs[${s}].logRecords[${l}]`, (path) => logRecordParts(record, path)),
       ),
     })),
   }));

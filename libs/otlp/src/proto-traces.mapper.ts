@@ -2,6 +2,7 @@ import { SPAN_KINDS, SPAN_STATUS_CODES, type NormalizedSpan } from '@vigil/contr
 import type { opentelemetry } from './generated/otlp';
 import { idBytesToHex } from './hex-id';
 import { uint64ToBigInt, uint64ToDecimal } from './long-value';
+import { withErrorPath } from './lazy-path';
 import { OtlpDecodeError } from './otlp-decode.error';
 import { protoKeyValuesToAttributes } from './proto-any-value.mapper';
 import type { RawTraceRequest } from './raw-request.decoder';
@@ -74,7 +75,7 @@ export function protoTracesToSpans(request: RawTraceRequest): NormalizedSpan[] {
     resourceSpans.scopeSpans.forEach((scopeSpans, s) => {
       const scope = scopeOf(scopeSpans.scope);
       scopeSpans.spans.forEach((span, i) => {
-        spans.push(spanOf(span, origin, scope, `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`));
+        spans.push(withErrorPath(() => `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`, (path) => spanOf(span, origin, scope, path)));
       });
     });
   });

@@ -21,7 +21,9 @@ function statusKb(pid: number, field: string): number {
 
 /** One ingest worker process (`vigil ingest`, the compiled product), as production runs it. */
 export async function startWorker(env: Record<string, string>, port: number): Promise<WorkerHandle> {
-  const child = spawn(process.execPath, [join(root, 'apps', 'cli', 'bin', 'vigil.js'), 'ingest', '--port', String(port)], {
+  // e.g. VIGIL_BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the worker.
+  const nodeArgs = (process.env['VIGIL_BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps', 'cli', 'bin', 'vigil.js'), 'ingest', '--port', String(port)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
