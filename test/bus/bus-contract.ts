@@ -120,14 +120,14 @@ export function describeBusContract(name: string, setup: () => BusUnderTest): vo
       const other: string[] = [];
       await subscribe({ groupId: group(), topics: [topic], handler: async (b) => void other.push(...b.map(text)) });
       // Let the group settle: the second join makes the first member rejoin.
-      await new Promise((r) => setTimeout(r, t.bus().kind === 'kafka' ? 1500 : 10));
+      await new Promise((r) => setTimeout(r, t.bus().kind === 'kafka' ? 3000 : 10));
       const values = Array.from({ length: 40 }, (_, i) => `m${i}`);
       await t.bus().publish(topic, values.map((value, i) => ({ key: `key-${i}`, value })));
-      await expectEventually(() => expect(new Set([...byMember[0]!, ...byMember[1]!])).toEqual(new Set(values)));
-      await expectEventually(() => expect(new Set(other)).toEqual(new Set(values)));
+      await expectEventually(() => expect(new Set([...byMember[0]!, ...byMember[1]!])).toEqual(new Set(values)), { timeoutMs: 45000 });
+      await expectEventually(() => expect(new Set(other)).toEqual(new Set(values)), { timeoutMs: 45000 });
       expect(byMember[0]!.length).toBeGreaterThan(0);
       expect(byMember[1]!.length).toBeGreaterThan(0);
-    });
+    }, 150000);
 
     it('lets the in-flight batch finish and commit when stopping', async () => {
       const topic = await t.topic(1);
