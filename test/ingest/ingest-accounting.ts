@@ -74,3 +74,30 @@ export async function rollupTotals(db: Queryable, service: string): Promise<Roll
     ),
   };
 }
+
+export interface IngestTopics {
+  logs: string;
+  metrics: string;
+  spans: string;
+  signals: string;
+  dlq: string;
+}
+
+/**
+ * The variables that point an ingest worker at a suite's own broker, topics and database.
+ * Short group timings: the mock cluster's rebalances last about the session timeout.
+ */
+export function ingestEnv(options: { databaseUrl: string; brokers: string[]; topics: IngestTopics; group: string }): Record<string, string> {
+  return {
+    DATABASE_URL: options.databaseUrl,
+    KAFKA_BROKERS: options.brokers.join(','),
+    KAFKA_SESSION_TIMEOUT_MS: '3000',
+    KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+    VIGIL_TOPIC_OTLP_LOGS: options.topics.logs,
+    VIGIL_TOPIC_OTLP_METRICS: options.topics.metrics,
+    VIGIL_TOPIC_OTLP_SPANS: options.topics.spans,
+    VIGIL_TOPIC_SIGNALS: options.topics.signals,
+    VIGIL_TOPIC_DEAD_LETTER: options.topics.dlq,
+    VIGIL_INGEST_GROUP: options.group,
+  };
+}

@@ -5,7 +5,7 @@ import type { BusMessage } from '@vigil/bus';
 import { expectEventually, KAFKA_API_KEYS, KAFKA_ERROR_CODES, otlpLogsRequest, TcpProxy, useTestBroker, useTestDatabase } from '@vigil/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startTestPlatform } from '../e2e/platform-fixture';
-import { makeWorkload, rollupTotals, type Workload } from './ingest-accounting';
+import { ingestEnv, makeWorkload, rollupTotals, type Workload } from './ingest-accounting';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,16 +37,7 @@ describe('ingest: Kafka → rollups, exactly once', () => {
     target.port = String(proxy.port);
     groupId = `ingest-${randomBytes(4).toString('hex')}`;
     ({ platform } = await startTestPlatform({
-      DATABASE_URL: target.toString(),
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      KAFKA_SESSION_TIMEOUT_MS: '3000',
-      KAFKA_HEARTBEAT_INTERVAL_MS: '500',
-      VIGIL_TOPIC_OTLP_LOGS: topics.logs,
-      VIGIL_TOPIC_OTLP_METRICS: topics.metrics,
-      VIGIL_TOPIC_OTLP_SPANS: topics.spans,
-      VIGIL_TOPIC_SIGNALS: topics.signals,
-      VIGIL_TOPIC_DEAD_LETTER: topics.dlq,
-      VIGIL_INGEST_GROUP: groupId,
+      ...ingestEnv({ databaseUrl: target.toString(), brokers: kafka.brokers, topics, group: groupId }),
       VIGIL_MAX_MESSAGE_BYTES: String(4 * 1024 * 1024),
     }));
     await platform.bus.subscribe({ groupId: `signals-${groupId}`, topics: [topics.signals], handler: async (b) => void signals.push(...b) });
@@ -184,18 +175,7 @@ describe('ingest: Kafka → rollups, exactly once', () => {
   it('loses and doubles nothing through a consumer-group rebalance under load', async () => {
     const w = await makeWorkload(`rebalance-${randomBytes(3).toString('hex')}`, 12);
     // A second ingest process joining and leaving: same group, same database.
-    const { platform: second } = await startTestPlatform({
-      DATABASE_URL: pg.url,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      KAFKA_SESSION_TIMEOUT_MS: '3000',
-      KAFKA_HEARTBEAT_INTERVAL_MS: '500',
-      VIGIL_TOPIC_OTLP_LOGS: topics.logs,
-      VIGIL_TOPIC_OTLP_METRICS: topics.metrics,
-      VIGIL_TOPIC_OTLP_SPANS: topics.spans,
-      VIGIL_TOPIC_SIGNALS: topics.signals,
-      VIGIL_TOPIC_DEAD_LETTER: topics.dlq,
-      VIGIL_INGEST_GROUP: groupId,
-    });
+    const { platform: second } = await startTestPlatform(ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: groupId }));
     let stopped = false;
     try {
       await produce(w, async (step) => {

@@ -5,7 +5,7 @@ import type { BusMessage } from '@vigil/bus';
 import { expectEventually, otlpLogsRequest, useTestBroker, useTestDatabase } from '@vigil/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { startTestPlatform } from '../e2e/platform-fixture';
-import { rollupTotals } from './ingest-accounting';
+import { ingestEnv, rollupTotals } from './ingest-accounting';
 
 /**
  * A 10 MB message, over the configured limit. Its own cluster: the librdkafka mock keeps only
@@ -23,18 +23,15 @@ describe('ingest: an oversized message', () => {
   let producer: Producer;
 
   it('is dead-lettered as oversized (payload cut to 1 MiB, original size in a header), and the good messages around it count', async () => {
-    const topics = { logs: await kafka.createTopic(undefined, 2), dlq: await kafka.createTopic(undefined, 1) };
+    const topics = {
+      logs: await kafka.createTopic(undefined, 2),
+      metrics: await kafka.createTopic(undefined, 1),
+      spans: await kafka.createTopic(undefined, 1),
+      signals: await kafka.createTopic(undefined, 1),
+      dlq: await kafka.createTopic(undefined, 1),
+    };
     ({ platform } = await startTestPlatform({
-      DATABASE_URL: pg.url,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      KAFKA_SESSION_TIMEOUT_MS: '3000',
-      KAFKA_HEARTBEAT_INTERVAL_MS: '500',
-      VIGIL_TOPIC_OTLP_LOGS: topics.logs,
-      VIGIL_TOPIC_OTLP_METRICS: await kafka.createTopic(undefined, 1),
-      VIGIL_TOPIC_OTLP_SPANS: await kafka.createTopic(undefined, 1),
-      VIGIL_TOPIC_SIGNALS: await kafka.createTopic(undefined, 1),
-      VIGIL_TOPIC_DEAD_LETTER: topics.dlq,
-      VIGIL_INGEST_GROUP: `ingest-${randomBytes(4).toString('hex')}`,
+      ...ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` }),
       VIGIL_MAX_MESSAGE_BYTES: String(4 * 1024 * 1024),
     }));
     const dead: BusMessage[] = [];

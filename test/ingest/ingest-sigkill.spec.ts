@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createPostgresDatabase, type Database } from '@vigil/store';
 import { expectEventually, useTestBroker, useTestDatabase } from '@vigil/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { makeWorkload, rollupTotals } from './ingest-accounting';
+import { ingestEnv, makeWorkload, rollupTotals } from './ingest-accounting';
 
 const vigil = join(__dirname, '..', '..', 'apps', 'cli', 'bin', 'vigil.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,19 +24,16 @@ describe('ingest: a worker killed with SIGKILL mid-batch', () => {
   });
 
   it('accounts for every record exactly once after a kill -9 and a restart', async () => {
-    const topics = { logs: await kafka.createTopic(undefined, 2), metrics: await kafka.createTopic(undefined, 2), spans: await kafka.createTopic(undefined, 2) };
+    const topics = {
+      logs: await kafka.createTopic(undefined, 2),
+      metrics: await kafka.createTopic(undefined, 2),
+      spans: await kafka.createTopic(undefined, 2),
+      signals: await kafka.createTopic(undefined, 2),
+      dlq: await kafka.createTopic(undefined, 1),
+    };
     const env = {
       ...process.env,
-      DATABASE_URL: pg.url,
-      KAFKA_BROKERS: kafka.brokers.join(','),
-      KAFKA_SESSION_TIMEOUT_MS: '3000',
-      KAFKA_HEARTBEAT_INTERVAL_MS: '500',
-      VIGIL_TOPIC_OTLP_LOGS: topics.logs,
-      VIGIL_TOPIC_OTLP_METRICS: topics.metrics,
-      VIGIL_TOPIC_OTLP_SPANS: topics.spans,
-      VIGIL_TOPIC_SIGNALS: await kafka.createTopic(undefined, 2),
-      VIGIL_TOPIC_DEAD_LETTER: await kafka.createTopic(undefined, 1),
-      VIGIL_INGEST_GROUP: `ingest-${randomBytes(4).toString('hex')}`,
+      ...ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` }),
       LOG_LEVEL: 'warn',
       PORT: '0',
     };

@@ -4,7 +4,14 @@ import { MetricRollup } from '@vigil/rollup';
 import { RollupRepository, type Queryable } from '@vigil/store';
 import { byService, sourceOf, type DecodedMessage, type SignalPipeline } from './signal-pipeline';
 
-export class MetricsPipeline implements SignalPipeline<MetricPoint, MetricRollup> {
+/** A point with its series key, hashed once at decode for both the signals and the rollups. */
+interface KeyedPoint {
+  service: string;
+  seriesKey: string;
+  point: MetricPoint;
+}
+
+export class MetricsPipeline implements SignalPipeline<KeyedPoint, MetricRollup> {
   readonly signal = 'metrics' as const;
 
   constructor(
@@ -12,18 +19,22 @@ export class MetricsPipeline implements SignalPipeline<MetricPoint, MetricRollup
     private readonly maxBytes: number,
   ) {}
 
-  decode(value: Buffer): MetricPoint[] {
-    return decodeMetricsRequest(value, this.encoding, { maxBytes: this.maxBytes });
+  decode(value: Buffer): KeyedPoint[] {
+    return decodeMetricsRequest(value, this.encoding, { maxBytes: this.maxBytes }).map((point) => ({
+      service: point.service,
+      seriesKey: metricSeriesKey(point),
+      point,
+    }));
   }
 
-  toSignals({ message, records }: DecodedMessage<MetricPoint>): SignalBatch[] {
+  toSignals({ message, records }: DecodedMessage<KeyedPoint>): SignalBatch[] {
     return [...byService(records)].map(([service, points]) => ({
       v: 1,
       kind: 'metrics',
       service,
       source: sourceOf(message),
       // The resource is in the rollups already; detection needs the series, not the pod labels again.
-      items: points.map((point) => ({ seriesKey: metricSeriesKey(point), point: { ...point, resource: {} } })),
+      items: points.map(({ seriesKey, point }) => ({ seriesKey, point: { ...point, resource: {} } })),
     }));
   }
 
@@ -31,8 +42,8 @@ export class MetricsPipeline implements SignalPipeline<MetricPoint, MetricRollup
     return new MetricRollup();
   }
 
-  add(aggregate: MetricRollup, { records }: DecodedMessage<MetricPoint>): void {
-    for (const point of records) aggregate.add(point, metricSeriesKey(point));
+  add(aggregate: MetricRollup, { records }: DecodedMessage<KeyedPoint>): void {
+    for (const { point, seriesKey } of records) aggregate.add(point, seriesKey);
   }
 
   async write(tx: Queryable, aggregate: MetricRollup): Promise<Record<string, number>> {

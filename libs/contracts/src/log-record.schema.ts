@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { attributesSchema, attributeValueSchema } from './attribute-value.schema';
-import { hexIdSchema, unixNanoSchema } from './resource-scope.schema';
+import { hexIdSchema, originSchema, unixNanoSchema } from './resource-scope.schema';
 
 /** One OTLP log record, flattened with its resource and scope: what ingest stores and publishes. */
-export const normalizedLogRecordSchema = z.object({
-  service: z.string().min(1),
-  resource: attributesSchema,
-  scope: z.object({ name: z.string(), version: z.string() }),
+export const normalizedLogRecordSchema = originSchema.extend({
   /** Event time; falls back to observed time when the producer left it 0 (OTLP spec). */
   timeUnixNano: unixNanoSchema,
   observedTimeUnixNano: unixNanoSchema,

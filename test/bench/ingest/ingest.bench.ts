@@ -1,11 +1,11 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTestDatabase, dropTestDatabase, MockKafkaCluster, buildMockKafkaCluster } from '@vigil/testing';
-import { createPostgresDatabase } from '@vigil/store';
+import { createPostgresDatabase, type Database } from '@vigil/store';
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { measureCeiling, type BenchTopics } from './ceiling';
 import { measureLatency, type LatencyResult } from './latency';
-import { appliedMessages, startWorker } from './pipeline';
+import { appliedMessages, startWorker, type WorkerHandle } from './pipeline';
 import { soak, type SoakResult } from './soak';
 import { buildWorkload, type IngestWorkload } from './workload';
 
@@ -32,6 +32,19 @@ const logMessages = Number(args.messages);
 const partitions = Number(args.partitions);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 let port = 39000 + (process.pid % 1000);
+
+function workerEnv(databaseUrl: string, brokers: string[], topics: BenchTopics & { signals: string; dlq: string }, tag: string): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers.join(','),
+    VIGIL_TOPIC_OTLP_LOGS: topics.logs,
+    VIGIL_TOPIC_OTLP_METRICS: topics.metrics,
+    VIGIL_TOPIC_OTLP_SPANS: topics.spans,
+    VIGIL_TOPIC_SIGNALS: topics.signals,
+    VIGIL_TOPIC_DEAD_LETTER: topics.dlq,
+    VIGIL_INGEST_GROUP: `ingest.${tag}`,
+  };
+}
 
 async function makeTopics(admin: Admin, cluster: MockKafkaCluster | null, tag: string): Promise<BenchTopics & { signals: string; dlq: string }> {
   const names = { logs: `bench.logs.${tag}`, metrics: `bench.metrics.${tag}`, spans: `bench.spans.${tag}`, signals: `bench.signals.${tag}`, dlq: `bench.dlq.${tag}` };
@@ -91,19 +104,7 @@ async function main(): Promise<void> {
       const messages = await assertNothingTrimmed(admin, { logs: topics.logs, metrics: topics.metrics, spans: topics.spans });
       const ceiling = await measureCeiling(brokers, topics, records, `ceiling.${tag}`);
       const database = await createTestDatabase();
-      const worker = await startWorker(
-        {
-          DATABASE_URL: database.url,
-          KAFKA_BROKERS: brokers.join(','),
-          VIGIL_TOPIC_OTLP_LOGS: topics.logs,
-          VIGIL_TOPIC_OTLP_METRICS: topics.metrics,
-          VIGIL_TOPIC_OTLP_SPANS: topics.spans,
-          VIGIL_TOPIC_SIGNALS: topics.signals,
-          VIGIL_TOPIC_DEAD_LETTER: topics.dlq,
-          VIGIL_INGEST_GROUP: `ingest.${tag}`,
-        },
-        port++,
-      );
+      const worker = await startWorker(workerEnv(database.url, brokers, topics, tag), port++);
       const started = performance.now();
       while ((await appliedMessages(database.db)) < messages) await new Promise((r) => setTimeout(r, 10));
       const seconds = (performance.now() - started) / 1000;
@@ -156,26 +157,30 @@ async function main(): Promise<void> {
   }
 }
 
-async function latencyPhase(admin: Admin, cluster: MockKafkaCluster | null, brokers: string[], producer: Producer, workload: IngestWorkload): Promise<LatencyResult> {
-  const tag = `${process.pid}.latency`;
+interface RunningWorker {
+  topics: BenchTopics & { signals: string; dlq: string };
+  worker: WorkerHandle;
+  db: Database;
+}
+
+/** Fresh topics, a fresh database and one `vigil ingest` worker on them, for the duration of `use`. */
+async function withWorker<T>(admin: Admin, cluster: MockKafkaCluster | null, brokers: string[], tag: string, use: (running: RunningWorker) => Promise<T>): Promise<T> {
   const topics = await makeTopics(admin, cluster, tag);
   const database = await createTestDatabase();
-  const worker = await startWorker(
-    {
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: brokers.join(','),
-      VIGIL_TOPIC_OTLP_LOGS: topics.logs,
-      VIGIL_TOPIC_OTLP_METRICS: topics.metrics,
-      VIGIL_TOPIC_OTLP_SPANS: topics.spans,
-      VIGIL_TOPIC_SIGNALS: topics.signals,
-      VIGIL_TOPIC_DEAD_LETTER: topics.dlq,
-      VIGIL_INGEST_GROUP: `ingest.${tag}`,
-    },
-    port++,
-  );
+  const worker = await startWorker(workerEnv(database.url, brokers, topics, tag), port++);
   const db = await createPostgresDatabase({ url: database.url, poolSize: 2 });
   try {
-    return await measureLatency({
+    return await use({ topics, worker, db });
+  } finally {
+    await db.close();
+    await worker.stop();
+    await dropTestDatabase(database);
+  }
+}
+
+function latencyPhase(admin: Admin, cluster: MockKafkaCluster | null, brokers: string[], producer: Producer, workload: IngestWorkload): Promise<LatencyResult> {
+  return withWorker(admin, cluster, brokers, `${process.pid}.latency`, ({ topics, db }) =>
+    measureLatency({
       producer,
       db,
       topic: topics.logs,
@@ -184,34 +189,13 @@ async function latencyPhase(admin: Admin, cluster: MockKafkaCluster | null, brok
       recordsPerMessage: workload.recordsPerMessage.logs,
       recordsPerSecond: Number(args.rate),
       seconds: Number(args['latency-seconds']),
-    });
-  } finally {
-    await db.close();
-    await worker.stop();
-    await dropTestDatabase(database);
-  }
+    }),
+  );
 }
 
-async function soakPhase(admin: Admin, cluster: MockKafkaCluster | null, brokers: string[], producer: Producer, workload: IngestWorkload): Promise<SoakResult> {
-  const tag = `${process.pid}.soak`;
-  const topics = await makeTopics(admin, cluster, tag);
-  const database = await createTestDatabase();
-  const worker = await startWorker(
-    {
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: brokers.join(','),
-      VIGIL_TOPIC_OTLP_LOGS: topics.logs,
-      VIGIL_TOPIC_OTLP_METRICS: topics.metrics,
-      VIGIL_TOPIC_OTLP_SPANS: topics.spans,
-      VIGIL_TOPIC_SIGNALS: topics.signals,
-      VIGIL_TOPIC_DEAD_LETTER: topics.dlq,
-      VIGIL_INGEST_GROUP: `ingest.${tag}`,
-    },
-    port++,
-  );
-  const db = await createPostgresDatabase({ url: database.url, poolSize: 2 });
-  try {
-    return await soak({
+function soakPhase(admin: Admin, cluster: MockKafkaCluster | null, brokers: string[], producer: Producer, workload: IngestWorkload): Promise<SoakResult> {
+  return withWorker(admin, cluster, brokers, `${process.pid}.soak`, ({ topics, db, worker }) =>
+    soak({
       producer,
       db,
       worker,
@@ -221,12 +205,8 @@ async function soakPhase(admin: Admin, cluster: MockKafkaCluster | null, brokers
       recordsPerMessage: workload.recordsPerMessage.logs,
       recordsPerSecond: Number(args['soak-rate']),
       seconds: Number(args['soak-seconds']),
-    });
-  } finally {
-    await db.close();
-    await worker.stop();
-    await dropTestDatabase(database);
-  }
+    }),
+  );
 }
 
 main().catch((error: unknown) => {
