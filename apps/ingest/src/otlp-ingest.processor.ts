@@ -14,10 +14,11 @@ export interface ProcessorOptions {
  * One batch from one partition → durable effects, exactly once:
  * 1. decode everything first (a poison message throws its non-retriable error, and the bus
  *    dead-letters just that one);
- * 2. publish the keyed signals for messages not yet applied (at least once; detectors drop
- *    repeats by source offset);
+ * 2. publish the keyed signals (at least once; detectors drop repeats by source offset),
+ *    overlapping with step 3;
  * 3. in one transaction: lock this partition's applied offset, aggregate only the messages past
- *    it, upsert rollups and evidence, advance the offset. A redelivered batch changes nothing.
+ *    it, upsert rollups and evidence, wait for the signals to be on the bus, advance the offset.
+ *    A redelivered batch changes nothing.
  */
 export class OtlpIngestProcessor<R, A> {
   constructor(
@@ -35,14 +36,19 @@ export class OtlpIngestProcessor<R, A> {
     const ref: PartitionRef = { namespace: this.options.namespace, topic: first.topic, partition: first.partition };
     const decoded: DecodedMessage<R>[] = batch.map((message) => ({ message, records: this.pipeline.decode(message.value) }));
 
-    const applied = await new IngestOffsetRepository(this.db).peek(ref);
-    const fresh = decoded.filter((d) => BigInt(d.message.offset) >= applied);
-    if (this.options.signalsTopic && fresh.length > 0) {
-      const signals = fresh.flatMap((d) => this.pipeline.toSignals(d));
-      await this.bus.publish(
+    // The signals go out while the transaction runs; the offset is advanced only once they are
+    // on the bus, so a failed publish rolls the batch back and it is retried (at least once).
+    // A redelivered batch publishes its signals again; detectors drop them by source offset,
+    // which is cheaper than a round trip to the database before every batch to skip them here.
+    let publishing: Promise<void> | null = null;
+    if (this.options.signalsTopic) {
+      const signals = decoded.flatMap((d) => this.pipeline.toSignals(d));
+      publishing = this.bus.publish(
         this.options.signalsTopic,
         signals.map((s) => ({ key: s.service, value: JSON.stringify(s), headers: { 'vigil-signal': s.kind } })),
       );
+      // Observed below; this only keeps an early transaction failure from leaving it unhandled.
+      publishing.catch(() => undefined);
     }
 
     const last = batch[batch.length - 1] as BusMessage;
@@ -54,9 +60,11 @@ export class OtlpIngestProcessor<R, A> {
       const aggregate = this.pipeline.newAggregate();
       for (const d of todo) this.pipeline.add(aggregate, d);
       const written = await this.pipeline.write(tx, aggregate);
+      await publishing;
       await offsets.advance(ref, BigInt(last.offset) + 1n, this.options.consumerGroup);
       return { todo, written };
     });
+    await publishing;
 
     const signal = this.pipeline.signal;
     this.metrics.messages.inc({ signal, outcome: 'stored' }, result.todo.length);

@@ -15,15 +15,6 @@ export interface PartitionRef {
 export class IngestOffsetRepository {
   constructor(private readonly tx: Queryable) {}
 
-  /** Without a lock: a hint for skipping work before the transaction (the lock re-checks). */
-  async peek(ref: PartitionRef): Promise<bigint> {
-    const { rows } = await this.tx.query<{ next_offset: string }>(
-      'SELECT next_offset::text AS next_offset FROM ingest_offsets WHERE namespace = $1 AND topic = $2 AND partition = $3',
-      [ref.namespace, ref.topic, ref.partition],
-    );
-    return BigInt(rows[0]?.next_offset ?? '0');
-  }
-
   async lock(ref: PartitionRef, consumerGroup: string): Promise<bigint> {
     await this.tx.query(
       `INSERT INTO ingest_offsets (namespace, topic, partition, next_offset, consumer_group)
