@@ -2,8 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Database } from '@vigil/store';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { AnomaliesController } from './anomalies.controller';
 import { HealthController } from './health.controller';
 import { LogRecordsController } from './log-records.controller';
+import { LogTemplatesController } from './log-templates.controller';
 import { MetricsController } from './metrics.controller';
 import { OtlpGatewayModule } from './otlp-gateway/otlp-gateway.module';
 import type { OtlpGatewayOptions } from './otlp-gateway/otlp-gateway.options';
@@ -25,7 +27,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: deps.otlpGateway ? [OtlpGatewayModule.forRoot(deps.otlpGateway, deps.logger?.child({ component: 'otlp-gateway' }))] : [],
-      controllers: [HealthController, LogRecordsController, MetricsController],
+      controllers: [HealthController, LogRecordsController, LogTemplatesController, AnomaliesController, MetricsController],
       providers: [
         { provide: DATABASE, useValue: deps.db },
         { provide: READINESS, useValue: deps.readiness },

@@ -14,7 +14,11 @@ function repoRoot(): string {
   return dir;
 }
 
-const BENCHMARKS: Record<string, string> = { ingest: 'test/bench/ingest/ingest.bench.ts' };
+const BENCHMARKS: Record<string, string> = {
+  ingest: 'test/bench/ingest/ingest.bench.ts',
+  logs: 'test/bench/logs/logs.bench.ts',
+  detect: 'test/bench/detect/detect.bench.ts',
+};
 
 export const benchCommand: Command = {
   name: 'bench',

@@ -1,12 +1,23 @@
 import { ConfigError } from '@vigil/config';
 import { UsageError, type Command, type CommandContext } from './command';
 import { benchCommand } from './bench.command';
+import { detectCommand } from './detect.command';
+import { detectWorkerCommand } from './detect-worker.command';
 import { ingestCommand } from './ingest.command';
 import { migrateCommand } from './migrate.command';
+import { parseLogsCommand } from './parse-logs.command';
 import { startCommand } from './start.command';
 
 /** Every sub-command, in the order `--help` lists them. Later features add theirs here. */
-export const COMMANDS: readonly Command[] = [startCommand, ingestCommand, migrateCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [
+  startCommand,
+  ingestCommand,
+  detectWorkerCommand,
+  migrateCommand,
+  detectCommand,
+  parseLogsCommand,
+  benchCommand,
+];
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

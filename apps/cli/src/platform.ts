@@ -1,6 +1,7 @@
 import { startApi, type ApiServer } from '@vigil/api';
 import { openBus, type MessageBus } from '@vigil/bus';
 import type { VigilConfig } from '@vigil/config';
+import { startDetect, type DetectWorker } from '@vigil/detect-worker';
 import { startIngest, type IngestWorker } from '@vigil/ingest';
 import { migrate, openDatabase, type Database } from '@vigil/store';
 import type { Logger } from 'pino';
@@ -16,7 +17,7 @@ export interface Platform {
 }
 
 /**
- * Everything in one process: the API, the ingest workers, the database (server or PGlite) and
+ * Everything in one process: the API, the ingest and detect workers, the database (server or PGlite) and
  * the bus (Kafka or in-process). Production runs each app as its own Deployment instead.
  */
 export async function startPlatform(config: VigilConfig, logger: Logger, options: { bus?: MessageBus } = {}): Promise<Platform> {
@@ -26,6 +27,7 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
   logger.info({ driver: db.driver }, 'database open');
   let migrated = false;
   let ingest: IngestWorker | undefined;
+  let detect: DetectWorker | undefined;
   let ingestReady = false;
   let api: ApiServer | undefined;
   const bus = options.bus ?? openBus(config, { onLog: (level, message, extra) => logger[level](extra, message) });
@@ -38,6 +40,7 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
       config.VIGIL_TOPIC_OTLP_METRICS,
       config.VIGIL_TOPIC_OTLP_SPANS,
       config.VIGIL_TOPIC_SIGNALS,
+      config.VIGIL_TOPIC_ANOMALIES,
       config.VIGIL_TOPIC_DEAD_LETTER,
     ].map((name) => ({ name }));
     await bus.ensureTopics(topics).catch((error: unknown) => {
@@ -65,17 +68,20 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
       { host: config.HOST, port: config.PORT },
     );
     ingest = await startIngest({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'ingest' }) });
-    void ingest.ready.then(() => {
+    detect = await startDetect({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'detect' }) });
+    void Promise.all([ingest.ready, detect.ready]).then(() => {
       ingestReady = true;
       logger.info('consumers joined their groups');
     });
   } catch (error) {
     await api?.close().catch(() => undefined);
+    await ingest?.stop().catch(() => undefined);
+    await detect?.stop().catch(() => undefined);
     await bus.shutdown().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }
-  const started = { api, ingest };
+  const started = { api, ingest, detect };
   let stopping: Promise<void> | undefined;
   return {
     url: started.api.url,
@@ -87,6 +93,7 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
         ingestReady = false;
         await started.api.close();
         await started.ingest.stop();
+        await started.detect.stop();
         await bus.shutdown();
         await db.close();
         logger.info('stopped cleanly');

@@ -1,5 +1,6 @@
 import type { MessageBus, Subscription } from '@vigil/bus';
 import type { VigilConfig } from '@vigil/config';
+import { SensitiveDataRedactor } from '@vigil/redact';
 import { EvidenceSampler } from '@vigil/rollup';
 import { RetentionRepository, type Database } from '@vigil/store';
 import type { Logger } from 'pino';
@@ -37,7 +38,7 @@ export async function startIngest(deps: IngestDependencies): Promise<IngestWorke
   const encoding = config.VIGIL_OTLP_ENCODING;
   const maxBytes = config.VIGIL_MAX_MESSAGE_BYTES;
   const routes: [string, SignalPipeline<never, unknown>][] = [
-    [config.VIGIL_TOPIC_OTLP_LOGS, new LogsPipeline(encoding, maxBytes, sampler) as unknown as SignalPipeline<never, unknown>],
+    [config.VIGIL_TOPIC_OTLP_LOGS, new LogsPipeline(encoding, maxBytes, sampler, new SensitiveDataRedactor({ patterns: config.VIGIL_REDACT_PATTERNS })) as unknown as SignalPipeline<never, unknown>],
     [config.VIGIL_TOPIC_OTLP_METRICS, new MetricsPipeline(encoding, maxBytes) as unknown as SignalPipeline<never, unknown>],
     [config.VIGIL_TOPIC_OTLP_SPANS, new TracesPipeline(encoding, maxBytes, sampler) as unknown as SignalPipeline<never, unknown>],
   ];

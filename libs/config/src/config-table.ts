@@ -7,7 +7,10 @@ interface SchemaWithDefault {
 function defaultOf(schema: SchemaWithDefault): string {
   let current: SchemaWithDefault | undefined = schema;
   while (current?.def) {
-    if (current.def.type === 'default') return `\`${String(current.def.defaultValue)}\``;
+    if (current.def.type === 'default') {
+      const value = current.def.defaultValue;
+      return `\`${Array.isArray(value) ? JSON.stringify(value) : String(value)}\``;
+    }
     current = current.def.innerType;
   }
   return '(unset)';

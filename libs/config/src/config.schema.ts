@@ -9,6 +9,22 @@ const brokerList = z
   .string()
   .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')).min(1, 'expected at least one host:port'));
+const regexList = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      const parsed: unknown = JSON.parse(v);
+      if (Array.isArray(parsed) && parsed.every((p) => typeof p === 'string')) {
+        for (const source of parsed) new RegExp(source);
+        return parsed as string[];
+      }
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `expected a JSON array of regular expressions (${(error as Error).message})` });
+      return z.NEVER;
+    }
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON array of regular expressions, e.g. ["secret=\\S+"]' });
+    return z.NEVER;
+  });
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name ([a-zA-Z0-9._-], at most 249 chars)');
 
 /**
@@ -51,6 +67,12 @@ export const configSchema = z.object({
   VIGIL_MAX_MESSAGE_BYTES: positiveInt
     .default(1024 * 1024)
     .describe("Largest OTLP request (Kafka message or OTLP/HTTP body); larger ones are dead-lettered or get 413. Keep it at or below the brokers' message.max.bytes."),
+  VIGIL_REDACT_PATTERNS: regexList
+    .default([])
+    .describe('Extra secrets to mask before anything is stored (JSON array of regexes); card numbers, bearer tokens and JWTs are always masked.'),
+  VIGIL_DETECT_GROUP: z.string().min(1).default('vigil-detect').describe('Consumer group of the detect workers (vigil.signals).'),
+  VIGIL_TOPIC_ANOMALIES: topicName.default('vigil.anomalies').describe('Anomaly events from detection, keyed by service.'),
+  VIGIL_LOG_WARMUP_MINUTES: positiveInt.default(10).describe("Event-time minutes of a service's logs learnt before new templates count as anomalies."),
   VIGIL_SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000).describe('Time to finish in-flight work on SIGTERM before exiting.'),
 });
 

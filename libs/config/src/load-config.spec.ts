@@ -37,6 +37,14 @@ describe('loadConfig', () => {
     expect((error as Error).message).toMatch(/KAFKA_BROKERS: expected host:port/);
   });
 
+  it('reads redaction patterns as a JSON array of regexes and rejects anything else by name', () => {
+    expect(loadConfig({ env: {} }).VIGIL_REDACT_PATTERNS).toEqual([]);
+    expect(loadConfig({ env: { VIGIL_REDACT_PATTERNS: '["secret=\\\\S+", "iban [A-Z]{2}\\\\d+"]' } }).VIGIL_REDACT_PATTERNS).toEqual(['secret=\\S+', 'iban [A-Z]{2}\\d+']);
+    for (const bad of ['secret=\\S+', '["(unclosed"]', '[1, 2]']) {
+      expect(() => loadConfig({ env: { VIGIL_REDACT_PATTERNS: bad } })).toThrow(/VIGIL_REDACT_PATTERNS.*expected a JSON array of regular expressions/);
+    }
+  });
+
   it('requires SASL credentials with a mechanism', () => {
     expect(() => loadConfig({ env: { KAFKA_SASL_MECHANISM: 'plain' } })).toThrow(/KAFKA_SASL_MECHANISM: needs KAFKA_SASL_USERNAME/);
   });

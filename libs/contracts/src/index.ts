@@ -12,3 +12,5 @@ export { normalizedSpanSchema, SPAN_KINDS, SPAN_STATUS_CODES } from './span.sche
 export type { NormalizedSpan, SpanKind, SpanStatusCode } from './span.schema';
 export { signalBatchSchema, signalSourceSchema } from './signal.schema';
 export type { SignalBatch, LogSignal, SpanSignal } from './signal.schema';
+export { anomalyEventSchema, anomalyEvidenceSchema, ANOMALY_KINDS, ANOMALY_STATUSES } from './anomaly.schema';
+export type { AnomalyEvent, AnomalyEvidence, AnomalyKind } from './anomaly.schema';

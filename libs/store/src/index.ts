@@ -18,3 +18,10 @@ export type { SpanSampleToStore, StoredSpanSample } from './span-sample.reposito
 export { RetentionRepository } from './retention.repository';
 export type { RetentionPolicy } from './retention.repository';
 export { isRetriableDatabaseError, classifyDatabaseError } from './database-error';
+export { LogTemplateRepository } from './log-template.repository';
+export type { TemplateTouch, TemplateCountRow, StoredTemplate, TemplateQuery } from './log-template.repository';
+export { DetectorCheckpointRepository } from './detector-checkpoint.repository';
+export { AnomalyRepository } from './anomaly.repository';
+export type { StoredAnomaly } from './anomaly.repository';
+export { RedactionRepository } from './redaction.repository';
+export type { RedactionCountRow } from './redaction.repository';

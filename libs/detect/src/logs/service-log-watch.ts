@@ -1,0 +1,299 @@
+import type { AnomalyEvent, AnomalyEvidence, AnomalyKind } from '@vigil/contracts';
+import { bandEdge, likelihoodOf, newCountBaseline, surpriseAbove, surpriseBelow, updateCountBaseline, type CountBaselineState } from './count-baseline';
+import { eventId } from './event-id';
+import { DEFAULT_LOG_WATCH_OPTIONS, type LogWatchOptions } from './log-watch-options';
+
+/** One log line after redaction and template mining. */
+export interface MinedLogLine {
+  timeUnixNano: string;
+  severityNumber: number;
+  body: string;
+  traceId: string | null;
+  spanId: string | null;
+  templateId: number;
+  template: string;
+  /** The miner created this template for this line. */
+  created: boolean;
+}
+
+interface MinuteBucket {
+  templates: Record<number, number>;
+  errors: number;
+  examples: Record<number, AnomalyEvidence[]>;
+  errorExamples: AnomalyEvidence[];
+}
+
+interface TemplateWatch {
+  baseline: CountBaselineState;
+  text: string;
+}
+
+interface OpenFinding {
+  id: string;
+  kind: AnomalyKind;
+  signal: string;
+  quiet: number;
+}
+
+export interface ServiceLogWatchState {
+  v: 1;
+  lines: number;
+  firstMinute: number | null;
+  newestMinute: number | null;
+  /** Every minute before this one has been judged. */
+  nextToClose: number | null;
+  buckets: Record<string, MinuteBucket>;
+  templates: Record<number, TemplateWatch>;
+  errors: CountBaselineState;
+  open: Record<string, OpenFinding>;
+  late: number;
+}
+
+const MINUTE = 60_000;
+const ERROR_SEVERITY = 17;
+/** A service silent for longer than this is not back-filled minute by minute. */
+const MAX_GAP_MINUTES = 24 * 60;
+
+const nanosOfMillis = (ms: number): string => (ms === 0 ? '0' : `${ms}000000`);
+const millisOfNanos = (nanos: string): number => (nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0);
+
+/**
+ * Watches one service's mined log lines and turns them into log anomalies: a new template after
+ * the service's learning period, a rare template bursting, a template's rate jumping or
+ * dropping against its own baseline, and an error/fatal surge. Minutes are event-time buckets,
+ * judged once the stream has moved `latenessMinutes` past them, so a replay of the same stream
+ * yields the same findings with the same ids. Pure: state in, findings out, state serializable.
+ */
+export class ServiceLogWatch {
+  private readonly options: LogWatchOptions;
+  private readonly s: ServiceLogWatchState;
+
+  constructor(
+    readonly service: string,
+    options: Partial<LogWatchOptions> = {},
+    state?: ServiceLogWatchState,
+  ) {
+    this.options = { ...DEFAULT_LOG_WATCH_OPTIONS, ...options };
+    this.s = state ?? { v: 1, lines: 0, firstMinute: null, newestMinute: null, nextToClose: null, buckets: {}, templates: {}, errors: newCountBaseline(), open: {}, late: 0 };
+  }
+
+  state(): ServiceLogWatchState {
+    return this.s;
+  }
+
+  /** Lines older than the lateness allowance: counted in storage, not judged. */
+  get lateLines(): number {
+    return this.s.late;
+  }
+
+  observe(line: MinedLogLine): AnomalyEvent[] {
+    const s = this.s;
+    const ms = millisOfNanos(line.timeUnixNano);
+    const minute = ms - (ms % MINUTE);
+    const findings: AnomalyEvent[] = [];
+    const warm = this.isWarm(minute);
+    s.lines++;
+    s.firstMinute ??= minute;
+    const template = (s.templates[line.templateId] ??= { baseline: newCountBaseline(), text: line.template });
+    template.text = line.template;
+
+    if (line.created && warm) {
+      const fingerprint = this.fingerprint('log_new_template', `template:${line.templateId}`);
+      if (!s.open[fingerprint]) {
+        const severe = line.severityNumber >= ERROR_SEVERITY ? 0.95 : line.severityNumber >= 13 ? 0.8 : 0.6;
+        findings.push(
+          this.event('open', 'log_new_template', `template:${line.templateId}`, minute, ms, severe, `new log template: ${line.template}`, {
+            observed: 1,
+            expected: 0,
+            template: { id: line.templateId, text: line.template },
+            evidence: [this.evidence(line)],
+          }),
+        );
+      }
+    }
+
+    if (s.nextToClose !== null && minute < s.nextToClose) {
+      s.late++;
+      return findings;
+    }
+    const bucket = (s.buckets[minute] ??= { templates: {}, errors: 0, examples: {}, errorExamples: [] });
+    bucket.templates[line.templateId] = (bucket.templates[line.templateId] ?? 0) + 1;
+    const examples = (bucket.examples[line.templateId] ??= []);
+    if (examples.length < this.options.examples) examples.push(this.evidence(line));
+    if (line.severityNumber >= ERROR_SEVERITY) {
+      bucket.errors++;
+      if (bucket.errorExamples.length < this.options.examples) bucket.errorExamples.push(this.evidence(line));
+    }
+    if (s.newestMinute === null || minute > s.newestMinute) {
+      s.newestMinute = minute;
+      findings.push(...this.closeBefore(minute - this.options.latenessMinutes * MINUTE));
+    }
+    return findings;
+  }
+
+  /** The miner found two templates to be one: the absorbed ones' history folds into the survivor. */
+  merged(into: number, absorbed: readonly number[]): void {
+    for (const id of absorbed) {
+      delete this.s.templates[id];
+      for (const bucket of Object.values(this.s.buckets)) {
+        const n = bucket.templates[id];
+        if (n === undefined) continue;
+        bucket.templates[into] = (bucket.templates[into] ?? 0) + n;
+        delete bucket.templates[id];
+        delete bucket.examples[id];
+      }
+    }
+  }
+
+  private isWarm(minute: number): boolean {
+    const first = this.s.firstMinute;
+    return first !== null && this.s.lines >= this.options.warmupLines && minute - first >= this.options.warmupMinutes * MINUTE;
+  }
+
+  /** Judges every minute before `end`, including silent ones (a silent minute is a drop). */
+  private closeBefore(end: number): AnomalyEvent[] {
+    const s = this.s;
+    const findings: AnomalyEvent[] = [];
+    const pending = Object.keys(s.buckets).map(Number).filter((m) => m < end).sort((a, b) => a - b);
+    if (pending.length === 0 && s.nextToClose === null) return findings;
+    let next = s.nextToClose ?? (pending[0] as number);
+    if ((end - next) / MINUTE > MAX_GAP_MINUTES) next = Math.max(next, end - MAX_GAP_MINUTES * MINUTE, pending[0] ?? next);
+    for (; next < end; next += MINUTE) {
+      const bucket = s.buckets[next] ?? { templates: {}, errors: 0, examples: {}, errorExamples: [] };
+      findings.push(...this.judge(next, bucket));
+      delete s.buckets[next];
+    }
+    // Buckets skipped by the gap cap are dropped rather than judged out of order.
+    for (const m of pending) if (m < next) delete s.buckets[m];
+    s.nextToClose = next;
+    return findings;
+  }
+
+  private judge(minute: number, bucket: MinuteBucket): AnomalyEvent[] {
+    const o = this.options;
+    const findings: AnomalyEvent[] = [];
+    const warm = this.isWarm(minute);
+    const active = new Set<string>();
+    for (const [idText, template] of Object.entries(this.s.templates)) {
+      const id = Number(idText);
+      const count = bucket.templates[id] ?? 0;
+      const base = template.baseline;
+      const signal = `template:${id}`;
+      const evidence = bucket.examples[id] ?? [];
+      const templateRef = { id, text: template.text };
+      if (warm && count > 0) {
+        const up = surpriseAbove(base, count);
+        const rare = base.mean < o.rareBelowPerMinute && base.n >= o.warmupMinutes;
+        if (rare && count >= o.burstMinLines && up >= o.minSurprise) {
+          findings.push(...this.raise('log_template_burst', signal, minute, up, `rare template bursting: ${count} lines in a minute (usually ${base.mean.toFixed(2)}/min): ${template.text}`, count, base, templateRef, evidence, active));
+        } else if (!rare && base.n >= o.rateHistoryMinutes && count >= 2 * base.mean + 5 && up >= o.minSurprise) {
+          findings.push(...this.raise('log_rate_shift', signal, minute, up, `template rate jumped to ${count}/min (usually ${base.mean.toFixed(1)}/min): ${template.text}`, count, base, templateRef, evidence, active));
+        }
+      }
+      if (warm && base.n >= o.rateHistoryMinutes && base.mean >= o.dropMinPerMinute && count <= base.mean / 4) {
+        const down = surpriseBelow(base, count);
+        if (down >= o.minSurprise) {
+          findings.push(...this.raise('log_rate_shift', signal, minute, down, `template rate dropped to ${count}/min (usually ${base.mean.toFixed(1)}/min): ${template.text}`, count, base, templateRef, evidence, active));
+        }
+      }
+      if (count > 0) active.add(this.fingerprint('log_new_template', signal));
+      const fired = active.has(this.fingerprint('log_rate_shift', signal)) || active.has(this.fingerprint('log_template_burst', signal));
+      updateCountBaseline(base, fired ? bandEdge(base, count) : count);
+    }
+    const errors = this.s.errors;
+    let surging = false;
+    if (warm && bucket.errors >= o.surgeMinErrors) {
+      const up = surpriseAbove(errors, bucket.errors);
+      if (up >= o.minSurprise) {
+        surging = true;
+        findings.push(...this.raise('log_error_surge', 'severity:error', minute, up, `error/fatal logs surged to ${bucket.errors}/min (usually ${errors.mean.toFixed(1)}/min)`, bucket.errors, errors, null, bucket.errorExamples, active));
+      }
+    }
+    updateCountBaseline(errors, surging ? bandEdge(errors, bucket.errors) : bucket.errors);
+    findings.push(...this.recoverQuiet(minute, active));
+    return findings;
+  }
+
+  private raise(
+    kind: AnomalyKind,
+    signal: string,
+    minute: number,
+    surprise: number,
+    summary: string,
+    observed: number,
+    base: CountBaselineState,
+    template: { id: number; text: string } | null,
+    evidence: AnomalyEvidence[],
+    active: Set<string>,
+  ): AnomalyEvent[] {
+    const fingerprint = this.fingerprint(kind, signal);
+    active.add(fingerprint);
+    const open = this.s.open[fingerprint];
+    const sd = Math.sqrt(Math.max(base.variance, base.mean));
+    const event = this.event(open ? 'update' : 'open', kind, signal, minute, minute, likelihoodOf(surprise), summary, {
+      observed,
+      expected: base.mean,
+      lower: Math.max(0, base.mean - 3 * sd),
+      upper: base.mean + 3 * sd,
+      template,
+      evidence,
+      id: open?.id,
+    });
+    this.s.open[fingerprint] = { id: event.id, kind, signal, quiet: 0 };
+    return [event];
+  }
+
+  private recoverQuiet(minute: number, active: Set<string>): AnomalyEvent[] {
+    const findings: AnomalyEvent[] = [];
+    for (const [fingerprint, open] of Object.entries(this.s.open)) {
+      if (active.has(fingerprint)) {
+        open.quiet = 0;
+        continue;
+      }
+      if (++open.quiet < this.options.recoverAfterMinutes) continue;
+      delete this.s.open[fingerprint];
+      findings.push(this.event('recover', open.kind, open.signal, minute, minute, 0, `recovered: ${open.signal}`, { id: open.id }));
+    }
+    return findings;
+  }
+
+  private event(
+    status: AnomalyEvent['status'],
+    kind: AnomalyKind,
+    signal: string,
+    minute: number,
+    atMillis: number,
+    score: number,
+    summary: string,
+    extra: Partial<Pick<AnomalyEvent, 'observed' | 'expected' | 'lower' | 'upper' | 'template' | 'evidence'>> & { id?: string | undefined },
+  ): AnomalyEvent {
+    const fingerprint = this.fingerprint(kind, signal);
+    if (status === 'open' && kind === 'log_new_template') this.s.open[fingerprint] = { id: eventId(fingerprint, String(minute)), kind, signal, quiet: 0 };
+    return {
+      v: 1,
+      id: extra.id ?? eventId(fingerprint, String(minute)),
+      status,
+      kind,
+      service: this.service,
+      fingerprint,
+      signal,
+      timeUnixNano: nanosOfMillis(atMillis),
+      score,
+      summary,
+      observed: extra.observed ?? null,
+      expected: extra.expected ?? null,
+      lower: extra.lower ?? null,
+      upper: extra.upper ?? null,
+      template: extra.template ?? null,
+      evidence: extra.evidence ?? [],
+    };
+  }
+
+  private fingerprint(kind: AnomalyKind, signal: string): string {
+    return `${this.service}|${kind}|${signal}`;
+  }
+
+  private evidence(line: MinedLogLine): AnomalyEvidence {
+    return { timeUnixNano: line.timeUnixNano, severityNumber: line.severityNumber, body: line.body, traceId: line.traceId, spanId: line.spanId };
+  }
+}

@@ -1,0 +1,84 @@
+import type { AnomalyEvent } from '@vigil/contracts';
+import { valueChunks } from './bulk-values';
+import type { Queryable } from './database';
+import { stripNul, toJsonb } from './json-safe';
+
+export interface StoredAnomaly {
+  id: string;
+  service: string;
+  kind: string;
+  fingerprint: string;
+  /** open (still firing) or recovered. */
+  status: 'open' | 'recovered';
+  score: number;
+  summary: string;
+  openedAt: string;
+  updatedAt: string;
+  event: AnomalyEvent;
+}
+
+const millisOf = (nanos: string): number => (nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0);
+
+/**
+ * Each anomaly's latest state, applied from its events in order. Ids are deterministic, so a
+ * replayed event rewrites the same row instead of adding one.
+ */
+export class AnomalyRepository {
+  constructor(private readonly db: Queryable) {}
+
+  async apply(events: readonly AnomalyEvent[]): Promise<void> {
+    // Last event per id wins within a batch; an open keeps its opened_at, later events do not move it.
+    const latest = new Map<string, AnomalyEvent>();
+    for (const event of events) latest.set(event.id, event);
+    const rows = [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const toParams = (e: AnomalyEvent) => [
+      e.id, stripNul(e.service), e.kind, stripNul(e.fingerprint), e.status === 'recover' ? 'recovered' : 'open', e.score, stripNul(e.summary), millisOf(e.timeUnixNano) / 1000, toJsonb(e),
+    ];
+    for (const { values, params } of valueChunks(rows, 9, toParams, ['', '', '', '', '', '::double precision', '', '::double precision', '::jsonb'])) {
+      await this.db.query(
+        `INSERT INTO anomalies AS t (id, service, kind, fingerprint, status, score, summary, opened_at, updated_at, event)
+         SELECT id, s, k, f, st, sc, su, to_timestamp(at), to_timestamp(at), ev FROM (VALUES ${values}) AS v(id, s, k, f, st, sc, su, at, ev)
+         ON CONFLICT (id) DO UPDATE SET
+           status = EXCLUDED.status,
+           score = CASE WHEN EXCLUDED.status = 'recovered' THEN t.score ELSE EXCLUDED.score END,
+           summary = CASE WHEN EXCLUDED.status = 'recovered' THEN t.summary ELSE EXCLUDED.summary END,
+           event = CASE WHEN EXCLUDED.status = 'recovered' THEN t.event ELSE EXCLUDED.event END,
+           updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)`,
+        params,
+      );
+    }
+  }
+
+  async list(query: { service?: string; status?: 'open' | 'recovered'; limit: number }): Promise<StoredAnomaly[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (query.service) {
+      params.push(query.service);
+      where.push(`service = $${params.length}`);
+    }
+    if (query.status) {
+      params.push(query.status);
+      where.push(`status = $${params.length}`);
+    }
+    params.push(query.limit);
+    const { rows } = await this.db.query<{
+      id: string; service: string; kind: string; fingerprint: string; status: 'open' | 'recovered'; score: number; summary: string; opened_at: Date; updated_at: Date; event: unknown;
+    }>(
+      `SELECT id, service, kind, fingerprint, status, score, summary, opened_at, updated_at, event FROM anomalies
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      service: r.service,
+      kind: r.kind,
+      fingerprint: r.fingerprint,
+      status: r.status,
+      score: r.score,
+      summary: r.summary,
+      openedAt: new Date(r.opened_at).toISOString(),
+      updatedAt: new Date(r.updated_at).toISOString(),
+      event: (typeof r.event === 'string' ? JSON.parse(r.event) : r.event) as AnomalyEvent,
+    }));
+  }
+}
