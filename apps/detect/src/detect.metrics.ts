@@ -18,7 +18,7 @@ export class DetectMetrics {
     });
     this.signals = new Counter({
       name: 'vigil_detect_signal_batches_total',
-      help: 'Signal batches by kind and outcome: applied, duplicate (source already applied), skipped (kind not watched yet)',
+      help: 'Signal batches by kind and outcome: applied, duplicate (source already applied)',
       labelNames: ['kind', 'outcome'],
       registers: [registry],
     });

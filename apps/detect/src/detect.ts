@@ -4,7 +4,7 @@ import type { Database } from '@vigil/store';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { DetectMetrics } from './detect.metrics';
-import { LogIntelligenceProcessor } from './log-intelligence.processor';
+import { DetectProcessor } from './detect.processor';
 
 export interface DetectWorker {
   readonly ready: Promise<void>;
@@ -20,15 +20,16 @@ export interface DetectDependencies {
   offsetNamespace: string;
 }
 
-/** Consumes vigil.signals: log template mining and log anomalies (metric detectors come next). */
+/** Consumes vigil.signals: template mining and log anomalies, streaming detectors on metrics and span RED. */
 export async function startDetect(deps: DetectDependencies): Promise<DetectWorker> {
   const { config, bus, db, logger } = deps;
   const metrics = new DetectMetrics(deps.registry);
-  const processor = new LogIntelligenceProcessor(db, bus, metrics, {
+  const processor = new DetectProcessor(db, bus, metrics, {
     namespace: deps.offsetNamespace,
     consumerGroup: config.VIGIL_DETECT_GROUP,
     anomaliesTopic: config.VIGIL_TOPIC_ANOMALIES,
-    watch: { warmupMinutes: config.VIGIL_LOG_WARMUP_MINUTES },
+    logs: { warmupMinutes: config.VIGIL_LOG_WARMUP_MINUTES },
+    series: {},
   });
   const subscription: Subscription = await bus.subscribe({
     groupId: config.VIGIL_DETECT_GROUP,

@@ -1,7 +1,10 @@
 export { startDetect } from './detect';
 export type { DetectWorker, DetectDependencies } from './detect';
 export { DetectMetrics } from './detect.metrics';
-export { LogIntelligenceProcessor } from './log-intelligence.processor';
+export { DetectProcessor } from './detect.processor';
+export type { DetectOptions } from './detect.processor';
 export { LogBatch, bodyText } from './log-batch';
 export { ServiceLogState } from './service-log-state';
 export type { ServiceLogCheckpoint } from './service-log-state';
+export { ServiceSeriesState } from './service-series-state';
+export type { ServiceSeriesCheckpoint } from './service-series-state';

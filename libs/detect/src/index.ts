@@ -1,3 +1,4 @@
 export * from './templates';
 export * from './series';
 export * from './logs';
+export * from './watch';

@@ -1,6 +1,6 @@
 import { InProcessBus, type BusMessage } from '@vigil/bus';
 import type { SignalBatch } from '@vigil/contracts';
-import { DetectMetrics, LogIntelligenceProcessor } from '@vigil/detect-worker';
+import { DetectMetrics, DetectProcessor } from '@vigil/detect-worker';
 import { createTestDatabase, dropTestDatabase } from '@vigil/testing';
 import { Registry } from 'prom-client';
 
@@ -52,11 +52,12 @@ export async function measureDetectPipeline(services: { service: string; lines: 
         messages.push({ topic: 'bench.signals', partition: 0, offset: String(offset++), key: Buffer.from(service), value: Buffer.from(JSON.stringify(signal)), headers: {}, timestamp: String(t0) });
       }
     }
-    const processor = new LogIntelligenceProcessor(database.db, bus, new DetectMetrics(new Registry()), {
+    const processor = new DetectProcessor(database.db, bus, new DetectMetrics(new Registry()), {
       namespace: 'bench',
       consumerGroup: 'bench-detect',
       anomaliesTopic: 'bench.anomalies',
-      watch: {},
+      logs: {},
+      series: {},
     });
     const started = process.hrtime.bigint();
     for (let i = 0; i < messages.length; i += MESSAGES_PER_BATCH) {

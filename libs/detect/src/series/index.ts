@@ -1,2 +1,4 @@
-// Filled in by the streaming-detector work.
-export {};
+export * from './series-types';
+export * from './detector-options';
+export { SERIES_STATE_VERSION, type SeriesDetectorState } from './detector-state';
+export { SeriesDetector } from './series-detector';
