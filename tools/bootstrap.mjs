@@ -1,6 +1,7 @@
 // `npm start`: from a fresh clone to a running platform. Installs npm packages when the lockfile
 // changed, builds when sources changed, then runs `vigil <args>` and passes signals through.
 import { execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,6 +26,7 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== lockHash) {
   writeFileSync(stamp, `${lockHash}\n`);
 }
 
-const child = spawn(process.execPath, [join(root, 'apps', 'cli', 'bin', 'vigil.js'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const { WORKER_NODE_FLAGS } = createRequire(import.meta.url)('./runtime.js');
+const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, join(root, 'apps', 'cli', 'bin', 'vigil.js'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -13,7 +13,7 @@ const logs = (service: string, offset: number, bodies: string[]): SignalBatch =>
   kind: 'logs',
   service,
   source: { topic: 'otlp_logs', partition: 0, offset: String(offset) },
-  items: bodies.map((body, i) => ({ timeUnixNano: `${T0 + i * 1000}000000`, severityNumber: 9, body, attributes: {}, traceId: null, spanId: null })),
+  items: bodies.map((body, i) => ({ timeUnixNano: `${T0 + i * 1000}000000`, severityNumber: 9, body, traceId: null, spanId: null })),
 });
 
 /** Bad input on vigil.signals is dead-lettered with a reason; good signals around it are applied once. */

@@ -32,7 +32,10 @@ export const benchCommand: Command = {
       return 2;
     }
     const root = repoRoot();
-    const child = spawn(process.execPath, ['--expose-gc', join(root, 'tools', 'ts-run.js'), join(root, script), ...rest], { cwd: root, stdio: 'inherit' });
+    // Same Node flags as the workers it measures, so a ceiling measured in this process is fair.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { WORKER_NODE_FLAGS } = require(join(root, 'tools', 'runtime.js')) as { WORKER_NODE_FLAGS: string[] };
+    const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, '--expose-gc', join(root, 'tools', 'ts-run.js'), join(root, script), ...rest], { cwd: root, stdio: 'inherit' });
     return new Promise((resolveExit) => child.on('exit', (code) => resolveExit(code ?? 1)));
   },
 };

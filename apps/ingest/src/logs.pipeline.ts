@@ -31,11 +31,15 @@ export class LogsPipeline implements SignalPipeline<NormalizedLogRecord, LogAggr
    */
   decode(value: Buffer): NormalizedLogRecord[] {
     const records = decodeLogsRequest(value, this.encoding, { maxBytes: this.maxBytes });
+    // One scratch tally, copied out only for the rare record that had something masked.
+    let counts: RedactionCounts = {};
     for (const record of records) {
-      const counts: RedactionCounts = {};
       record.body = redactValue(this.redactor, record.body, counts);
       record.attributes = redactValue(this.redactor, record.attributes, counts) as NormalizedLogRecord['attributes'];
-      if (Object.keys(counts).length > 0) this.redacted.set(record, counts);
+      if (counts.pan || counts.bearer_token || counts.jwt || counts.pattern) {
+        this.redacted.set(record, counts);
+        counts = {};
+      }
     }
     return records;
   }
@@ -50,7 +54,6 @@ export class LogsPipeline implements SignalPipeline<NormalizedLogRecord, LogAggr
         timeUnixNano: r.timeUnixNano,
         severityNumber: r.severityNumber,
         body: r.body,
-        attributes: r.attributes,
         traceId: r.traceId,
         spanId: r.spanId,
       })),
@@ -65,10 +68,11 @@ export class LogsPipeline implements SignalPipeline<NormalizedLogRecord, LogAggr
     let keys: string[] | undefined;
     const source = `${message.topic}/${message.partition}@${message.offset}`;
     records.forEach((record, i) => {
-      const severity = aggregate.counts.add(record);
+      const minute = minuteOf(record.timeUnixNano);
+      const severity = aggregate.counts.add(record, minute);
       const redacted = this.redacted.get(record);
       if (redacted) this.countRedactions(aggregate, record, redacted);
-      if (this.sampler.offer(`${record.service}\u0000${severity}`, minuteOf(record.timeUnixNano), isProblemSeverity(severity))) {
+      if (this.sampler.offer(record.service, severity, minute, isProblemSeverity(severity))) {
         keys ??= recordKeys(message.value, records.length);
         aggregate.samples.push({ recordKey: keys[i] as string, source, record });
       }
@@ -85,7 +89,7 @@ export class LogsPipeline implements SignalPipeline<NormalizedLogRecord, LogAggr
   }
 
   private countRedactions(aggregate: LogAggregate, record: NormalizedLogRecord, counts: RedactionCounts): void {
-    const minuteMs = minuteOf(record.timeUnixNano) * 1000;
+    const minuteMs = minuteOf(record.timeUnixNano) * 1000; // rare: only records that had secrets
     for (const [kind, count] of Object.entries(counts)) {
       const key = `${record.service}\u0000${minuteMs}\u0000${kind}`;
       const row = aggregate.redactions.get(key);

@@ -51,9 +51,10 @@ export class TracesPipeline implements SignalPipeline<NormalizedSpan, TraceAggre
   add(aggregate: TraceAggregate, { message, records }: DecodedMessage<NormalizedSpan>): void {
     const source = `${message.topic}/${message.partition}@${message.offset}`;
     for (const span of records) {
-      aggregate.red.add(span);
+      const minute = minuteOf(span.endTimeUnixNano);
+      aggregate.red.add(span, minute);
       const problem = span.status.code === 'error' || span.durationNs / 1e6 >= SLOW_MS;
-      if (this.sampler.offer(`${span.service}\u0000${span.name}`, minuteOf(span.endTimeUnixNano), problem)) {
+      if (this.sampler.offer(span.service, span.name, minute, problem)) {
         aggregate.samples.push({ source, span });
       }
     }

@@ -1,3 +1,5 @@
+// Before kafkajs loads: it must pick up the faster checksum (see kafkajs-crc32c.ts).
+import './kafkajs-crc32c';
 import { Kafka, logLevel, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
 import { runBatch } from './batch-runner';
 import type { BusMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from './message-bus';

@@ -1,6 +1,5 @@
 import type { AttributeValue } from '@vigil/contracts';
 import type { RedactionCounts, SensitiveDataRedactor } from './sensitive-data-redactor';
-import { addRedactionCounts } from './sensitive-data-redactor';
 
 /**
  * Redacts every string in an OTLP value, recursively, and numbers that are card numbers (a PAN
@@ -8,18 +7,10 @@ import { addRedactionCounts } from './sensitive-data-redactor';
  * allocates nothing.
  */
 export function redactValue(redactor: SensitiveDataRedactor, value: AttributeValue, counts: RedactionCounts): AttributeValue {
-  if (typeof value === 'string') {
-    const result = redactor.redact(value);
-    if (!result.counts) return value;
-    addRedactionCounts(counts, result.counts);
-    return result.text;
-  }
+  if (typeof value === 'string') return redactor.redactInto(value, counts) ?? value;
   if (typeof value === 'number') {
     if (!Number.isInteger(value) || Math.abs(value) < 1e12) return value;
-    const result = redactor.redact(String(value));
-    if (!result.counts) return value;
-    addRedactionCounts(counts, result.counts);
-    return result.text;
+    return redactor.redactInto(String(value), counts) ?? value;
   }
   if (value === null || typeof value === 'boolean') return value;
   if (Array.isArray(value)) {

@@ -38,13 +38,20 @@ export class SensitiveDataRedactor {
   }
 
   redact(text: string): RedactionResult {
-    let counts: RedactionCounts | null = null;
-    const bump = (kind: RedactionKind, n: number): void => {
-      if (n === 0) return;
-      counts ??= {};
-      counts[kind] = (counts[kind] ?? 0) + n;
-    };
+    const counts: RedactionCounts = {};
+    const masked = this.redactInto(text, counts);
+    return masked === null ? { text, counts: null } : { text: masked, counts };
+  }
+
+  /**
+   * The masked text, with what was masked added to `counts`; or null when there was nothing to
+   * mask — the common case, which allocates nothing (this runs on every string ingested).
+   */
+  redactInto(text: string, into: RedactionCounts): string | null {
+    // Shorter than any card number, token or JWT: only configured patterns could match.
+    if (text.length < 13 && this.patterns.length === 0) return null;
     let out = text;
+    let changed = false;
     if (hasDigitRun(out)) {
       const pans = findPans(out);
       if (pans.length > 0) {
@@ -55,28 +62,32 @@ export class SensitiveDataRedactor {
           at = pan.end;
         }
         out = rebuilt + out.slice(at);
-        bump('pan', pans.length);
+        into.pan = (into.pan ?? 0) + pans.length;
+        changed = true;
       }
     }
     if (out.length >= 12 && (out.includes('earer') || out.includes('EARER'))) {
       out = out.replace(BEARER, (_m, word: string, space: string) => {
-        bump('bearer_token', 1);
+        into.bearer_token = (into.bearer_token ?? 0) + 1;
+        changed = true;
         return `${word}${space}[REDACTED]`;
       });
     }
     if (out.includes('eyJ')) {
       out = out.replace(JWT, () => {
-        bump('jwt', 1);
+        into.jwt = (into.jwt ?? 0) + 1;
+        changed = true;
         return '[JWT]';
       });
     }
     for (const pattern of this.patterns) {
       out = out.replace(pattern, () => {
-        bump('pattern', 1);
+        into.pattern = (into.pattern ?? 0) + 1;
+        changed = true;
         return '[REDACTED]';
       });
     }
-    return { text: out, counts };
+    return changed ? out : null;
   }
 }
 

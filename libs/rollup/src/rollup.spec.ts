@@ -91,16 +91,19 @@ describe('MetricRollup', () => {
 describe('EvidenceSampler', () => {
   it('keeps a few examples per key and minute, more for problems', () => {
     const sampler = new EvidenceSampler(2, 3);
-    const kept = (key: string, minute: number, problem: boolean, n: number) =>
-      Array.from({ length: n }, () => sampler.offer(key, minute, problem)).filter(Boolean).length;
-    expect(kept('a', 0, false, 5)).toBe(2);
-    expect(kept('a', 60, false, 5)).toBe(2);
-    expect(kept('b', 0, true, 5)).toBe(3);
+    const kept = (scope: string, key: string, minute: number, problem: boolean, n: number) =>
+      Array.from({ length: n }, () => sampler.offer(scope, key, minute, problem)).filter(Boolean).length;
+    expect(kept('payments', 'info', 0, false, 5)).toBe(2);
+    expect(kept('payments', 'info', 60, false, 5)).toBe(2);
+    expect(kept('payments', 'error', 0, true, 5)).toBe(3);
+    expect(kept('ledger', 'info', 0, false, 5)).toBe(2);
   });
-  it('forgets the oldest keys past its bound', () => {
+  it('forgets the oldest minutes past its bound, and a minute alone over it', () => {
     const sampler = new EvidenceSampler(1, 1, 10);
-    for (let i = 0; i < 20; i++) sampler.offer(`k${i}`, 0, false);
-    expect(sampler.offer('k0', 0, false)).toBe(true);
-    expect(sampler.offer('k19', 0, false)).toBe(false);
+    for (let m = 0; m < 20; m++) sampler.offer('s', 'k', m * 60, false);
+    expect(sampler.offer('s', 'k', 0, false)).toBe(true); // minute 0 was forgotten
+    expect(sampler.offer('s', 'k', 19 * 60, false)).toBe(false); // the newest is remembered
+    for (let i = 0; i < 30; i++) sampler.offer('s', `k${i}`, 40 * 60, false);
+    expect(sampler.offer('s', 'k0', 40 * 60, false)).toBe(true); // bounded even within one minute: k0 was forgotten
   });
 });

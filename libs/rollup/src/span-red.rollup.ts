@@ -27,12 +27,17 @@ export function durationBucket(ms: number): number {
  * ended in. Additive, so batches from any worker merge into the same rows.
  */
 export class SpanRedRollup {
-  private readonly rowsByKey = new Map<string, SpanRedRow>();
+  // service → operation → minute → kind → row: no per-span key string (see LogCountRollup).
+  private readonly byService = new Map<string, Map<string, Map<number, Partial<Record<SpanKind, SpanRedRow>>>>>();
 
-  add(span: NormalizedSpan): void {
-    const minute = minuteOf(span.endTimeUnixNano);
-    const key = `${span.service}\u0000${span.name}\u0000${span.kind}\u0000${minute}`;
-    let row = this.rowsByKey.get(key);
+  add(span: NormalizedSpan, minute: number = minuteOf(span.endTimeUnixNano)): void {
+    let operations = this.byService.get(span.service);
+    if (!operations) this.byService.set(span.service, (operations = new Map()));
+    let minutes = operations.get(span.name);
+    if (!minutes) operations.set(span.name, (minutes = new Map()));
+    let kinds = minutes.get(minute);
+    if (!kinds) minutes.set(minute, (kinds = {}));
+    let row = kinds[span.kind];
     if (!row) {
       row = {
         minute,
@@ -45,7 +50,7 @@ export class SpanRedRollup {
         durationMaxMs: 0,
         buckets: new Array<number>(DURATION_BOUNDS_MS.length + 1).fill(0),
       };
-      this.rowsByKey.set(key, row);
+      kinds[span.kind] = row;
     }
     const ms = span.durationNs / 1e6;
     row.requests++;
@@ -56,6 +61,10 @@ export class SpanRedRollup {
   }
 
   rows(): SpanRedRow[] {
-    return [...this.rowsByKey.values()];
+    const out: SpanRedRow[] = [];
+    for (const operations of this.byService.values()) {
+      for (const minutes of operations.values()) for (const kinds of minutes.values()) for (const row of Object.values(kinds)) if (row) out.push(row);
+    }
+    return out;
   }
 }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTestDatabase, dropTestDatabase, MockKafkaCluster, buildMockKafkaCluster } from '@vigil/testing';
@@ -31,7 +32,17 @@ const runs = Number(args.runs);
 const logMessages = Number(args.messages);
 const partitions = Number(args.partitions);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-let port = 39000 + (process.pid % 1000);
+/** A port nobody listens on right now (the OS picks it), for the worker's HTTP endpoints. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
 
 function workerEnv(databaseUrl: string, brokers: string[], topics: BenchTopics & { signals: string; dlq: string }, tag: string): Record<string, string> {
   return {
@@ -104,7 +115,7 @@ async function main(): Promise<void> {
       const messages = await assertNothingTrimmed(admin, { logs: topics.logs, metrics: topics.metrics, spans: topics.spans });
       const ceiling = await measureCeiling(brokers, topics, records, `ceiling.${tag}`);
       const database = await createTestDatabase();
-      const worker = await startWorker(workerEnv(database.url, brokers, topics, tag), port++);
+      const worker = await startWorker(workerEnv(database.url, brokers, topics, tag), await freePort());
       const started = performance.now();
       while ((await appliedMessages(database.db)) < messages) await new Promise((r) => setTimeout(r, 10));
       const seconds = (performance.now() - started) / 1000;
@@ -167,7 +178,7 @@ interface RunningWorker {
 async function withWorker<T>(admin: Admin, cluster: MockKafkaCluster | null, brokers: string[], tag: string, use: (running: RunningWorker) => Promise<T>): Promise<T> {
   const topics = await makeTopics(admin, cluster, tag);
   const database = await createTestDatabase();
-  const worker = await startWorker(workerEnv(database.url, brokers, topics, tag), port++);
+  const worker = await startWorker(workerEnv(database.url, brokers, topics, tag), await freePort());
   const db = await createPostgresDatabase({ url: database.url, poolSize: 2 });
   try {
     return await use({ topics, worker, db });

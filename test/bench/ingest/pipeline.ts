@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '@vigil/store';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { WORKER_NODE_FLAGS } = require('../../../tools/runtime.js') as { WORKER_NODE_FLAGS: string[] };
+
 const root = join(__dirname, '..', '..', '..');
 
 export interface WorkerHandle {
@@ -22,7 +25,8 @@ function statusKb(pid: number, field: string): number {
 /** One ingest worker process (`vigil ingest`, the compiled product), as production runs it. */
 export async function startWorker(env: Record<string, string>, port: number): Promise<WorkerHandle> {
   // e.g. VIGIL_BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the worker.
-  const nodeArgs = (process.env['VIGIL_BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  // The worker runs with the flags production uses (tools/runtime.js); the ceiling gets the same.
+  const nodeArgs = [...WORKER_NODE_FLAGS, ...(process.env['VIGIL_BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps', 'cli', 'bin', 'vigil.js'), 'ingest', '--port', String(port)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

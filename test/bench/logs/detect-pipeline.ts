@@ -44,7 +44,6 @@ export async function measureDetectPipeline(services: { service: string; lines: 
             timeUnixNano: `${t0 + (from + i) * 20}000000`,
             severityNumber: 9,
             body,
-            attributes: {},
             traceId: null,
             spanId: null,
           })),
