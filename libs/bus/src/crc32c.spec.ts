@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { crc32c } from './crc32c';
 import { installFastCrc32c } from './kafkajs-crc32c';
 
@@ -26,7 +27,7 @@ describe('crc32c', () => {
   });
 
   it('is what kafkajs uses in a plain Node process that loads the bus first', () => {
-    const out = execFileSync(process.execPath, [require.resolve('../../../tools/ts-run.js'), require.resolve('./kafkajs-crc32c-probe.ts')], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [join(__dirname, '..', '..', '..', 'tools', 'ts-run.js'), join(__dirname, 'kafkajs-crc32c-probe.ts')], { encoding: 'utf8' });
     expect(out.trim()).toBe('fast');
   });
 });

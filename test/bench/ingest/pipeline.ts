@@ -3,10 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '@vigil/store';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { WORKER_NODE_FLAGS } = require('../../../tools/runtime.js') as { WORKER_NODE_FLAGS: string[] };
-
 const root = join(__dirname, '..', '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { WORKER_NODE_FLAGS } = require(join(root, 'tools', 'runtime.js')) as { WORKER_NODE_FLAGS: string[] };
 
 export interface WorkerHandle {
   child: ChildProcess;
