@@ -28,6 +28,7 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
   let migrated = false;
   let ingest: IngestWorker | undefined;
   let detect: DetectWorker | undefined;
+  let stopRequested = false;
   let ingestReady = false;
   let api: ApiServer | undefined;
   const bus = options.bus ?? openBus(config, { onLog: (level, message, extra) => logger[level](extra, message) });
@@ -67,21 +68,30 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
       },
       { host: config.HOST, port: config.PORT },
     );
-    ingest = await startIngest({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'ingest' }) });
+    // Downstream first: ingest starts taking work only once detection is consuming, so the
+    // pipeline is live end to end when the platform reports ready.
     detect = await startDetect({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'detect' }) });
-    void Promise.all([ingest.ready, detect.ready]).then(() => {
-      ingestReady = true;
-      logger.info('consumers joined their groups');
-    });
+    const detecting = detect;
+    void detecting.ready
+      .then(async () => {
+        if (stopRequested) return;
+        const worker = await startIngest({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'ingest' }) });
+        if (stopRequested) return worker.stop();
+        ingest = worker;
+        await worker.ready;
+        ingestReady = !stopRequested;
+        logger.info('consumers joined their groups');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'ingest workers failed to start'));
   } catch (error) {
+    stopRequested = true;
     await api?.close().catch(() => undefined);
-    await ingest?.stop().catch(() => undefined);
     await detect?.stop().catch(() => undefined);
     await bus.shutdown().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }
-  const started = { api, ingest, detect };
+  const started = { api, detect };
   let stopping: Promise<void> | undefined;
   return {
     url: started.api.url,
@@ -91,8 +101,9 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
     stop: () =>
       (stopping ??= (async () => {
         ingestReady = false;
+        stopRequested = true;
         await started.api.close();
-        await started.ingest.stop();
+        await ingest?.stop();
         await started.detect.stop();
         await bus.shutdown();
         await db.close();

@@ -26,6 +26,8 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '50000' },
     'soak-seconds': { type: 'string', default: '0' },
     'soak-rate': { type: 'string', default: '40000' },
+    // 0 skips the ingest → detect phase (one `vigil start` process running both workers).
+    'detect-runs': { type: 'string', default: '' },
   },
 });
 const runs = Number(args.runs);
@@ -106,7 +108,8 @@ async function main(): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   const workload = await buildWorkload(40);
-  const results: { ceiling: number; pipeline: number; ratio: number; peakRssMb: number; records: number }[] = [];
+  const results: { ceiling: number; pipeline: number; ratio: number; peakRssMb: number; records: number; full: number | null; fullRatio: number | null }[] = [];
+  const detectRuns = args['detect-runs'] === '' ? runs : Number(args['detect-runs']);
   try {
     for (let run = 1; run <= runs; run++) {
       const tag = `${process.pid}.${run}`;
@@ -122,9 +125,21 @@ async function main(): Promise<void> {
       const peakRssMb = worker.peakRssMb();
       await worker.stop();
       await dropTestDatabase(database);
-      const row = { ceiling: records / ceiling.seconds, pipeline: records / seconds, ratio: ceiling.seconds / seconds, peakRssMb, records };
+      const full = run <= detectRuns ? await ingestAndDetect(admin, cluster, brokers, topics, messages, tag) : null;
+      const row = {
+        ceiling: records / ceiling.seconds,
+        pipeline: records / seconds,
+        ratio: ceiling.seconds / seconds,
+        peakRssMb,
+        records,
+        full: full ? records / full.seconds : null,
+        fullRatio: full ? ceiling.seconds / full.seconds : null,
+      };
       results.push(row);
-      console.log(`run ${run}: ${records} records — ceiling ${Math.round(row.ceiling)}/s, pipeline ${Math.round(row.pipeline)}/s, ratio ${row.ratio.toFixed(2)}, worker peak RSS ${peakRssMb.toFixed(0)} MiB`);
+      console.log(
+        `run ${run}: ${records} records — ceiling ${Math.round(row.ceiling)}/s, ingest ${Math.round(row.pipeline)}/s, ratio ${row.ratio.toFixed(2)}, worker peak RSS ${peakRssMb.toFixed(0)} MiB` +
+          (full && row.full !== null && row.fullRatio !== null ? `; ingest → detect ${Math.round(row.full)}/s, ratio ${row.fullRatio.toFixed(2)}, peak RSS ${full.peakRssMb.toFixed(0)} MiB` : ''),
+      );
     }
     const latency = await latencyPhase(admin, cluster, brokers, producer, workload);
     const soaked = Number(args['soak-seconds']) > 0 ? await soakPhase(admin, cluster, brokers, producer, workload) : null;
@@ -143,6 +158,12 @@ async function main(): Promise<void> {
       latency_achieved_records_per_s: latency.achievedRecordsPerSecond,
       latency_messages: latency.messages,
       peak_rss_mb: Math.round(Math.max(...results.map((r) => r.peakRssMb))),
+      ...(detectRuns > 0
+        ? {
+            ingest_detect_records_per_s: Math.round(median(results.flatMap((r) => (r.full === null ? [] : [r.full])))),
+            ingest_detect_ratio: Number(median(results.flatMap((r) => (r.fullRatio === null ? [] : [r.fullRatio]))).toFixed(3)),
+          }
+        : {}),
       ...(soaked
         ? {
             soak_seconds: Math.round(soaked.seconds),
@@ -165,6 +186,44 @@ async function main(): Promise<void> {
     await producer.disconnect();
     await admin.disconnect();
     await cluster?.stop();
+  }
+}
+
+/**
+ * The same messages through ingest and detect in one process (`vigil start` on Kafka and
+ * PostgreSQL), timed from readiness until ingest has applied every message and detect has
+ * applied every signal ingest published.
+ */
+async function ingestAndDetect(
+  admin: Admin,
+  cluster: MockKafkaCluster | null,
+  brokers: string[],
+  sourceTopics: BenchTopics & { signals: string; dlq: string },
+  messages: number,
+  tag: string,
+): Promise<{ seconds: number; peakRssMb: number }> {
+  // A signals topic of its own: the ingest-only phase already filled the other one.
+  const topics = { ...sourceTopics, signals: `bench.signals.full.${tag}` };
+  if (cluster) await cluster.createTopic(topics.signals, partitions, 1);
+  else await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.signals, numPartitions: partitions }] });
+  const database = await createTestDatabase();
+  const env = {
+    ...workerEnv(database.url, brokers, topics, `full.${tag}`),
+    VIGIL_DETECT_GROUP: `detect.full.${tag}`,
+    VIGIL_TOPIC_ANOMALIES: `bench.anomalies.${tag}`,
+  };
+  const worker = await startWorker(env, await freePort(), 'start');
+  try {
+    const started = performance.now();
+    const sources = [topics.logs, topics.metrics, topics.spans];
+    while ((await appliedMessages(database.db, sources)) < messages) await new Promise((r) => setTimeout(r, 10));
+    // Every signal is on the topic before ingest advances its offsets: this is the whole hand-off.
+    const published = (await admin.fetchTopicOffsets(topics.signals)).reduce((n, p) => n + Number(p.high), 0);
+    while ((await appliedMessages(database.db, [topics.signals])) < published) await new Promise((r) => setTimeout(r, 10));
+    return { seconds: (performance.now() - started) / 1000, peakRssMb: worker.peakRssMb() };
+  } finally {
+    await worker.stop();
+    await dropTestDatabase(database);
   }
 }
 

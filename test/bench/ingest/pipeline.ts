@@ -21,12 +21,17 @@ function statusKb(pid: number, field: string): number {
   return Number(line?.split(/\s+/)[1] ?? 0);
 }
 
-/** One ingest worker process (`vigil ingest`, the compiled product), as production runs it. */
-export async function startWorker(env: Record<string, string>, port: number): Promise<WorkerHandle> {
+/**
+ * One worker process of the compiled product, as production runs it: `vigil ingest`, or
+ * `vigil start` for ingest and detect (and the API) in one process.
+ */
+export async function startWorker(env: Record<string, string>, port: number, command: 'ingest' | 'start' = 'ingest'): Promise<WorkerHandle> {
   // e.g. VIGIL_BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the worker.
   // The worker runs with the flags production uses (tools/runtime.js); the ceiling gets the same.
-  const nodeArgs = [...WORKER_NODE_FLAGS, ...(process.env['VIGIL_BENCH_WORKER_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps', 'cli', 'bin', 'vigil.js'), 'ingest', '--port', String(port)], {
+  // VIGIL_BENCH_WORKER_NODE_ARGS / VIGIL_BENCH_START_NODE_ARGS add more, e.g. --cpu-prof.
+  const extra = process.env[command === 'start' ? 'VIGIL_BENCH_START_NODE_ARGS' : 'VIGIL_BENCH_WORKER_NODE_ARGS'] ?? '';
+  const nodeArgs = [...WORKER_NODE_FLAGS, ...extra.split(' ').filter(Boolean)];
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps', 'cli', 'bin', 'vigil.js'), command, '--port', String(port)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -53,9 +58,11 @@ export async function startWorker(env: Record<string, string>, port: number): Pr
   };
 }
 
-/** Sum of applied offsets over every partition: everything below is durable. */
-export async function appliedMessages(db: Database): Promise<number> {
-  const { rows } = await db.query<{ n: string | null }>('SELECT sum(next_offset)::text AS n FROM ingest_offsets');
+/** Sum of applied offsets over every partition (of `topics`, or all): everything below is durable. */
+export async function appliedMessages(db: Database, topics?: readonly string[]): Promise<number> {
+  const { rows } = topics
+    ? await db.query<{ n: string | null }>('SELECT sum(next_offset)::text AS n FROM ingest_offsets WHERE topic = ANY($1)', [topics])
+    : await db.query<{ n: string | null }>('SELECT sum(next_offset)::text AS n FROM ingest_offsets');
   return Number(rows[0]?.n ?? 0);
 }
 
