@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { createPostgresDatabase, type Database } from '@vigil/store';
 import { expectEventually, otlpLogsRequest, useTestBroker, useTestDatabase } from '@vigil/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { useWorkerProcesses } from '../harness/worker-processes';
 import { ingestEnv } from '../ingest/ingest-accounting';
 import { everydayLines, MINUTE_MS } from './log-traffic';
 
-const vigil = join(__dirname, '..', '..', 'apps', 'cli', 'bin', 'vigil.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -15,14 +13,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * successor resumes from the checkpoints with the same templates and counts every line once.
  */
 describe('detect: a worker killed with SIGKILL mid-stream', () => {
+  const workers = useWorkerProcesses();
   const kafka = useTestBroker({ brokers: 1 });
   const pg = useTestDatabase();
-  const workers: ChildProcess[] = [];
   let db: Database;
   let producer: Producer;
 
   afterAll(async () => {
-    for (const w of workers) w.kill('SIGKILL');
     await producer?.disconnect();
     await db?.close();
   });
@@ -36,18 +33,11 @@ describe('detect: a worker killed with SIGKILL mid-stream', () => {
       dlq: await kafka.createTopic(undefined, 1),
     };
     const env = {
-      ...process.env,
       ...ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` }),
       VIGIL_DETECT_GROUP: `detect-${randomBytes(4).toString('hex')}`,
       VIGIL_TOPIC_ANOMALIES: await kafka.createTopic(undefined, 1),
-      LOG_LEVEL: 'warn',
-      PORT: '0',
     };
-    const start = (command: string): ChildProcess => {
-      const child = spawn(process.execPath, [vigil, command], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-      workers.push(child);
-      return child;
-    };
+    const start = (command: string) => workers.start(command, env);
     db = await createPostgresDatabase({ url: pg.url, poolSize: 2 });
     producer = new Kafka({ clientId: 'otel-collector', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();

@@ -1,24 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { createPostgresDatabase, type Database } from '@vigil/store';
 import { expectEventually, useTestBroker, useTestDatabase } from '@vigil/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { useWorkerProcesses } from '../harness/worker-processes';
 import { ingestEnv, makeWorkload, rollupTotals } from './ingest-accounting';
 
-const vigil = join(__dirname, '..', '..', 'apps', 'cli', 'bin', 'vigil.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A worker process killed with SIGKILL mid-stream: its successor resumes, nothing lost or doubled. */
 describe('ingest: a worker killed with SIGKILL mid-batch', () => {
+  // Declared first: jest runs afterAll hooks in order, so the workers die before the broker.
+  const workers = useWorkerProcesses();
   const kafka = useTestBroker({ brokers: 1 });
   const pg = useTestDatabase();
-  const workers: ChildProcess[] = [];
   let db: Database;
   let producer: Producer;
 
   afterAll(async () => {
-    for (const w of workers) w.kill('SIGKILL');
     await producer?.disconnect();
     await db?.close();
   });
@@ -31,17 +29,8 @@ describe('ingest: a worker killed with SIGKILL mid-batch', () => {
       signals: await kafka.createTopic(undefined, 2),
       dlq: await kafka.createTopic(undefined, 1),
     };
-    const env = {
-      ...process.env,
-      ...ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` }),
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-    };
-    const startWorker = (): ChildProcess => {
-      const child = spawn(process.execPath, [vigil, 'ingest'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-      workers.push(child);
-      return child;
-    };
+    const env = ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` });
+    const startWorker = () => workers.start('ingest', env);
     db = await createPostgresDatabase({ url: pg.url, poolSize: 2 });
     producer = new Kafka({ clientId: 'otel-collector', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();

@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createPostgresDatabase, type Database } from '@vigil/store';
 import { expectEventually, otlpLogsRequest, TcpProxy, useTestBroker, useTestDatabase } from '@vigil/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { useWorkerProcesses } from '../harness/worker-processes';
 import { ingestEnv } from './ingest-accounting';
 
-const vigil = join(__dirname, '..', '..', 'apps', 'cli', 'bin', 'vigil.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -17,15 +15,14 @@ const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFile
  * database answers again every record lands exactly once.
  */
 describe('ingest: memory stays bounded while PostgreSQL is stalled', () => {
+  const workers = useWorkerProcesses();
   const kafka = useTestBroker({ brokers: 1 });
   const pg = useTestDatabase();
-  let worker: ChildProcess | undefined;
   let proxy: TcpProxy | undefined;
   let db: Database;
   let producer: Producer;
 
   afterAll(async () => {
-    worker?.kill('SIGKILL');
     await producer?.disconnect();
     await db?.close();
     await proxy?.stop();
@@ -43,12 +40,7 @@ describe('ingest: memory stays bounded while PostgreSQL is stalled', () => {
     const target = new URL(pg.url);
     proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
     target.port = String(proxy.port);
-    const env = {
-      ...process.env,
-      ...ingestEnv({ databaseUrl: target.toString(), brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` }),
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-    };
+    const env = ingestEnv({ databaseUrl: target.toString(), brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` });
     db = await createPostgresDatabase({ url: pg.url, poolSize: 2 });
     producer = new Kafka({ clientId: 'otel-collector', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
@@ -76,7 +68,7 @@ describe('ingest: memory stays bounded while PostgreSQL is stalled', () => {
       return bytes;
     };
 
-    worker = spawn(process.execPath, [vigil, 'ingest'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const worker = workers.start('ingest', env);
     await produce(0, 12);
     await expectEventually(async () => expect(await applied()).toBe(produced), { timeoutMs: 60000, intervalMs: 100 });
     await sleep(500);

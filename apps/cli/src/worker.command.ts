@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { openBus, type MessageBus } from '@vigil/bus';
-import type { VigilConfig } from '@vigil/config';
-import { migrate, openDatabase, type Database } from '@vigil/store';
-import type { Logger } from 'pino';
+import { openBus } from '@vigil/bus';
+import type { IngestDependencies } from '@vigil/ingest';
+import { migrate, openDatabase } from '@vigil/store';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Command } from './command';
 import { configWith } from './config-from-args';
@@ -10,14 +9,8 @@ import { createLogger } from './logger';
 import { onShutdownSignal } from './shutdown';
 import { startWorkerHttp } from './worker-http';
 
-export interface WorkerDependencies {
-  config: VigilConfig;
-  bus: MessageBus;
-  db: Database;
-  logger: Logger;
-  registry: Registry;
-  offsetNamespace: string;
-}
+/** What every worker app is started with (the ingest and detect apps take the same). */
+export type WorkerDependencies = IngestDependencies;
 
 export interface RunningWorker {
   readonly ready: Promise<void>;
