@@ -1,3 +1,5 @@
+import { DEFAULT_ALERT_THRESHOLD } from '../series';
+
 export interface LogWatchOptions {
   /** A service's templates are "new" only after this much event time of its logs (learning). */
   warmupMinutes: number;
@@ -11,10 +13,16 @@ export interface LogWatchOptions {
   rareBelowPerMinute: number;
   /** …and it "bursts" when one minute holds at least this many of its lines. */
   burstMinLines: number;
-  /** Rate jumps/drops need this many minutes of the template's history. */
-  rateHistoryMinutes: number;
-  /** Drops are judged only for templates with at least this baseline (lines per minute). */
-  dropMinPerMinute: number;
+  /**
+   * A template averaging at least this many lines per minute is dense enough to be a series:
+   * from then on the metric detector (SeriesDetector) watches its per-minute count for jumps
+   * and drops (rare templates are judged by the burst test instead).
+   */
+  denseFromPerMinute: number;
+  /** Minutes a template's detector learns before it may report a rate shift. */
+  rateProbationMinutes: number;
+  /** Detector score at which a rate shift opens (the detectors' calibrated alert threshold). */
+  rateThreshold: number;
   /** Error surges need at least this many error lines in a minute. */
   surgeMinErrors: number;
   /** Minutes without the condition before an open finding recovers (no flapping). */
@@ -30,8 +38,9 @@ export const DEFAULT_LOG_WATCH_OPTIONS: Readonly<LogWatchOptions> = Object.freez
   minSurprise: 6,
   rareBelowPerMinute: 0.2,
   burstMinLines: 5,
-  rateHistoryMinutes: 30,
-  dropMinPerMinute: 10,
+  denseFromPerMinute: 1,
+  rateProbationMinutes: 120,
+  rateThreshold: DEFAULT_ALERT_THRESHOLD,
   surgeMinErrors: 10,
   recoverAfterMinutes: 3,
   examples: 3,

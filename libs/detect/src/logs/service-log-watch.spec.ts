@@ -72,19 +72,25 @@ describe('ServiceLogWatch', () => {
     expect(surge[0]?.expected).toBeLessThan(1);
   });
 
-  it('flags a template rate jump and a drop against its own baseline', () => {
+  it('flags a template rate jump and a drop with the metric detector on its per-minute count', () => {
     const watch = new ServiceLogWatch('payments');
     const findings: AnomalyEvent[] = [];
-    steady(watch, 0, 60, findings);
-    // Template 1 jumps from 20/min to 200/min for one minute.
-    for (let i = 0; i < 200; i++) findings.push(...watch.observe(line(T0 + 60 * MIN + i * 250, 1)));
-    // Then goes silent while template 2 continues: a drop.
-    for (let m = 61; m < 66; m++) for (let i = 0; i < 6; i++) findings.push(...watch.observe(line(T0 + m * MIN + i * 9000, 2)));
+    steady(watch, 0, 180, findings);
+    // Template 1 jumps from 20/min to 200/min for one minute (template 2 goes on as usual)…
+    for (let i = 0; i < 200; i++) findings.push(...watch.observe(line(T0 + 180 * MIN + i * 250, 1)));
+    for (let i = 0; i < 6; i++) findings.push(...watch.observe(line(T0 + 180 * MIN + i * 9000 + 7, 2)));
+    steady(watch, 181, 190, findings);
+    // …and later goes silent while template 2 continues: a drop.
+    for (let m = 190; m < 200; m++) for (let i = 0; i < 6; i++) findings.push(...watch.observe(line(T0 + m * MIN + i * 9000, 2)));
     const shifts = findings.filter((f) => f.kind === 'log_rate_shift' && f.signal === 'template:1');
-    expect(shifts[0]).toMatchObject({ status: 'open', observed: 200 });
-    expect(shifts[0]?.summary).toMatch(/jumped/);
-    expect(shifts.some((f) => /dropped to 0\/min/.test(f.summary))).toBe(true);
+    const opens = shifts.filter((f) => f.status === 'open');
+    expect(opens[0]).toMatchObject({ observed: 200, timeUnixNano: `${T0 + 180 * MIN}000000` });
+    expect(opens[0]?.summary).toMatch(/jumped to 200\/min/);
+    expect(opens[0]?.expected).toBeLessThan(30);
+    // The silence is reported (as a new episode, or as an update of one still open).
+    expect(shifts.some((f) => f.status !== 'recover' && /dropped to 0\/min/.test(f.summary) && Number(f.timeUnixNano.slice(0, -6)) >= T0 + 190 * MIN)).toBe(true);
     expect(findings.filter((f) => f.signal === 'template:2' && f.kind === 'log_rate_shift')).toEqual([]);
+    expect(findings.filter((f) => f.kind === 'log_rate_shift' && Number(f.timeUnixNano.slice(0, -6)) < T0 + 180 * MIN)).toEqual([]);
   });
 
   it('flags a rare template bursting', () => {

@@ -1,5 +1,6 @@
 import type { AnomalyEvent, AnomalyEvidence, AnomalyKind } from '@vigil/contracts';
-import { bandEdge, likelihoodOf, newCountBaseline, surpriseAbove, surpriseBelow, updateCountBaseline, type CountBaselineState } from './count-baseline';
+import { DEFAULT_SERIES_DETECTOR_OPTIONS, evidenceScore, SeriesDetector, type SeriesDetectorState } from '../series';
+import { bandEdge, likelihoodOf, newCountBaseline, surpriseAbove, updateCountBaseline, type CountBaselineState } from './count-baseline';
 import { eventId } from './event-id';
 import { DEFAULT_LOG_WATCH_OPTIONS, type LogWatchOptions } from './log-watch-options';
 
@@ -26,6 +27,18 @@ interface MinuteBucket {
 interface TemplateWatch {
   baseline: CountBaselineState;
   text: string;
+  /** The metric detector on this template's per-minute count, once the template is dense. */
+  det?: SeriesDetectorState;
+  /** Minutes the detector has seen. */
+  detN?: number;
+  /** The normal band when a rate shift opened: the shift lasts while counts stay outside it. */
+  shiftBand?: [number, number];
+}
+
+interface Band {
+  expected: number;
+  lower: number;
+  upper: number;
 }
 
 interface OpenFinding {
@@ -53,6 +66,12 @@ const MINUTE = 60_000;
 const ERROR_SEVERITY = 17;
 /** A service silent for longer than this is not back-filled minute by minute. */
 const MAX_GAP_MINUTES = 24 * 60;
+
+/** The count baseline's expected value and ±3 σ band. */
+function countBand(base: CountBaselineState): Band {
+  const sd = Math.sqrt(Math.max(base.variance, base.mean));
+  return { expected: base.mean, lower: Math.max(0, base.mean - 3 * sd), upper: base.mean + 3 * sd };
+}
 
 const nanosOfMillis = (ms: number): string => (ms === 0 ? '0' : `${ms}000000`);
 const millisOfNanos = (nanos: string): number => (nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0);
@@ -185,19 +204,12 @@ export class ServiceLogWatch {
         const up = surpriseAbove(base, count);
         const rare = base.mean < o.rareBelowPerMinute && base.n >= o.warmupMinutes;
         if (rare && count >= o.burstMinLines && up >= o.minSurprise) {
-          findings.push(...this.raise('log_template_burst', signal, minute, up, `rare template bursting: ${count} lines in a minute (usually ${base.mean.toFixed(2)}/min): ${template.text}`, count, base, templateRef, evidence, active));
-        } else if (!rare && base.n >= o.rateHistoryMinutes && count >= 2 * base.mean + 5 && up >= o.minSurprise) {
-          findings.push(...this.raise('log_rate_shift', signal, minute, up, `template rate jumped to ${count}/min (usually ${base.mean.toFixed(1)}/min): ${template.text}`, count, base, templateRef, evidence, active));
+          findings.push(...this.raise('log_template_burst', signal, minute, likelihoodOf(up), `rare template bursting: ${count} lines in a minute (usually ${base.mean.toFixed(2)}/min): ${template.text}`, count, countBand(base), templateRef, evidence, active));
         }
       }
-      if (warm && base.n >= o.rateHistoryMinutes && base.mean >= o.dropMinPerMinute && count <= base.mean / 4) {
-        const down = surpriseBelow(base, count);
-        if (down >= o.minSurprise) {
-          findings.push(...this.raise('log_rate_shift', signal, minute, down, `template rate dropped to ${count}/min (usually ${base.mean.toFixed(1)}/min): ${template.text}`, count, base, templateRef, evidence, active));
-        }
-      }
+      findings.push(...this.judgeRate(template, id, minute, count, warm, evidence, active));
       if (count > 0) active.add(this.fingerprint('log_new_template', signal));
-      const fired = active.has(this.fingerprint('log_rate_shift', signal)) || active.has(this.fingerprint('log_template_burst', signal));
+      const fired = active.has(this.fingerprint('log_template_burst', signal));
       updateCountBaseline(base, fired ? bandEdge(base, count) : count);
     }
     const errors = this.s.errors;
@@ -206,7 +218,7 @@ export class ServiceLogWatch {
       const up = surpriseAbove(errors, bucket.errors);
       if (up >= o.minSurprise) {
         surging = true;
-        findings.push(...this.raise('log_error_surge', 'severity:error', minute, up, `error/fatal logs surged to ${bucket.errors}/min (usually ${errors.mean.toFixed(1)}/min)`, bucket.errors, errors, null, bucket.errorExamples, active));
+        findings.push(...this.raise('log_error_surge', 'severity:error', minute, likelihoodOf(up), `error/fatal logs surged to ${bucket.errors}/min (usually ${errors.mean.toFixed(1)}/min)`, bucket.errors, countBand(errors), null, bucket.errorExamples, active));
       }
     }
     updateCountBaseline(errors, surging ? bandEdge(errors, bucket.errors) : bucket.errors);
@@ -214,14 +226,55 @@ export class ServiceLogWatch {
     return findings;
   }
 
+  /**
+   * A dense template's per-minute count through its own SeriesDetector (seasonality, level
+   * shifts, calibrated per series): a jump or a drop opens a rate shift, which lasts while the
+   * counts stay outside the band they left.
+   */
+  private judgeRate(template: TemplateWatch, id: number, minute: number, count: number, warm: boolean, evidence: AnomalyEvidence[], active: Set<string>): AnomalyEvent[] {
+    const o = this.options;
+    if (template.det === undefined && !(template.baseline.mean >= o.denseFromPerMinute && template.baseline.n >= o.warmupMinutes)) return [];
+    const detector = new SeriesDetector({}, template.det);
+    const { explanation } = detector.update({ t: minute, v: count });
+    // The detector holds its score at 0 for a while after an alert (one alert per incident, as
+    // NAB rewards); episodes do that job here, so a second, different shift soon after a first
+    // one (a spike, then the template going silent) must still be seen.
+    const score = evidenceScore(explanation.surprise, DEFAULT_SERIES_DETECTOR_OPTIONS.alertSurprise);
+    template.det = detector.state();
+    template.detN = Math.min((template.detN ?? 0) + 1, 1_000_000);
+    const signal = `template:${id}`;
+    const open = this.s.open[this.fingerprint('log_rate_shift', signal)];
+    const outside = open !== undefined && template.shiftBand !== undefined && (count < template.shiftBand[0] || count > template.shiftBand[1]);
+    // The evidence decays over a few minutes after a spike: only a minute that is itself outside
+    // the band may open or extend a shift, so the afterglow of one does not keep it going.
+    const deviates = count < explanation.lower || count > explanation.upper;
+    const firing = warm && template.detN > o.rateProbationMinutes && score >= o.rateThreshold && deviates;
+    if (!firing && !outside) return [];
+    if (!open) template.shiftBand = [explanation.lower, explanation.upper];
+    const direction = count >= explanation.expected ? 'jumped' : 'dropped';
+    const band = open ? { expected: explanation.expected, lower: template.shiftBand?.[0] ?? explanation.lower, upper: template.shiftBand?.[1] ?? explanation.upper } : explanation;
+    return this.raise(
+      'log_rate_shift',
+      signal,
+      minute,
+      Math.min(1, Math.max(score, firing ? o.rateThreshold : 0)),
+      `template rate ${direction} to ${count}/min (expected ${explanation.expected.toFixed(1)}/min; ${explanation.component}): ${template.text}`,
+      count,
+      band,
+      { id, text: template.text },
+      evidence,
+      active,
+    );
+  }
+
   private raise(
     kind: AnomalyKind,
     signal: string,
     minute: number,
-    surprise: number,
+    score: number,
     summary: string,
     observed: number,
-    base: CountBaselineState,
+    band: Band,
     template: { id: number; text: string } | null,
     evidence: AnomalyEvidence[],
     active: Set<string>,
@@ -229,12 +282,11 @@ export class ServiceLogWatch {
     const fingerprint = this.fingerprint(kind, signal);
     active.add(fingerprint);
     const open = this.s.open[fingerprint];
-    const sd = Math.sqrt(Math.max(base.variance, base.mean));
-    const event = this.event(open ? 'update' : 'open', kind, signal, minute, minute, likelihoodOf(surprise), summary, {
+    const event = this.event(open ? 'update' : 'open', kind, signal, minute, minute, score, summary, {
       observed,
-      expected: base.mean,
-      lower: Math.max(0, base.mean - 3 * sd),
-      upper: base.mean + 3 * sd,
+      expected: band.expected,
+      lower: band.lower,
+      upper: band.upper,
       template,
       evidence,
       id: open?.id,

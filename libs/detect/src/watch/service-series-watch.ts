@@ -2,7 +2,7 @@ import type { AnomalyEvent, AnomalyEvidence, AnomalyKind, MetricPoint, SpanSigna
 import { CumulativeToDelta, type CumulativeToDeltaSnapshot } from '@vigil/otlp';
 import { DURATION_BOUNDS_MS } from '@vigil/rollup';
 import { eventId } from '../logs/event-id';
-import { SeriesDetector, type SeriesDetectorState } from '../series';
+import { DEFAULT_SERIES_DETECTOR_OPTIONS, evidenceScore, SeriesDetector, type SeriesDetectorState } from '../series';
 import { mergeBuckets, valueOf, type MinuteValue } from './minute-value';
 import { DEFAULT_SERIES_WATCH_OPTIONS, type SeriesWatchOptions } from './series-watch-options';
 
@@ -215,10 +215,16 @@ export class ServiceSeriesWatch {
       const series = this.s.series[key];
       if (value === null || !Number.isFinite(value) || !series) continue;
       const detector = new SeriesDetector(o.detector, series.det ?? undefined);
-      const { score, explanation } = detector.update({ t: minute, v: value });
+      const { explanation } = detector.update({ t: minute, v: value });
+      // Not the detector's held score (0 for a while after each alert, one alert per incident as
+      // NAB rewards): episodes do that job here, and a second shift soon after must be seen.
+      const score = evidenceScore(explanation.surprise, o.detector.alertSurprise ?? DEFAULT_SERIES_DETECTOR_OPTIONS.alertSurprise);
       series.det = detector.state();
       series.n = Math.min(series.n + 1, 1_000_000);
-      const firing = score >= o.threshold && series.n > o.probationPoints;
+      // Evidence decays over a few points after a spike: only a point itself outside the band may
+      // open or extend an episode, so the afterglow of one does not keep it going.
+      const deviates = value < explanation.lower || value > explanation.upper;
+      const firing = score >= o.threshold && series.n > o.probationPoints && deviates;
       // The detector adapts to a new level within minutes; the episode is over only when the
       // values are back inside the band they left, not when the detector got used to them.
       const outside = series.ep !== null && (value < series.ep.lower || value > series.ep.upper);
