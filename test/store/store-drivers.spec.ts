@@ -2,7 +2,19 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NormalizedLogRecord } from '@vigil/contracts';
-import { createPgliteDatabase, LogRecordRepository, migrate, MIGRATIONS_DIR, StoreError, type Database } from '@vigil/store';
+import type { AnomalyEvent } from '@vigil/contracts';
+import {
+  AnomalyRepository,
+  createPgliteDatabase,
+  LogRecordRepository,
+  LogTemplateRepository,
+  migrate,
+  MIGRATIONS_DIR,
+  RedactionRepository,
+  RetentionRepository,
+  StoreError,
+  type Database,
+} from '@vigil/store';
 import { useTestDatabase } from '@vigil/testing';
 
 const record = (overrides: Partial<NormalizedLogRecord> = {}): NormalizedLogRecord => ({
@@ -74,6 +86,64 @@ function describeDriver(name: string, open: () => Database): void {
       const next = await repo.list({ service, limit: 2, beforeId: first[1]!.id });
       expect(next.map((r) => r.body)).toEqual(['line 2', 'line 1']);
       expect((await repo.list({ traceId: 'ffffffffffffffffffffffffffffffff' })).map((r) => r.body)).toEqual(['line 2']);
+    });
+
+    it('keeps templates with counts, aliases and bounded examples, and anomalies by latest event', async () => {
+      const db = open();
+      const templates = new LogTemplateRepository(db);
+      const service = `tpl-${name}`;
+      const example = (n: number) => ({ body: `user ${n} logged in`, traceId: null });
+      await templates.touch([{ service, templateId: 1, template: 'user <*> logged in', count: 3, firstSeenMs: 60_000, lastSeenMs: 120_000, examples: [example(1), example(2), example(3)], mergedInto: null }]);
+      await templates.touch([
+        { service, templateId: 1, template: 'user <*> logged in', count: 2, firstSeenMs: 30_000, lastSeenMs: 90_000, examples: [example(4), example(5), example(6)], mergedInto: null },
+        { service, templateId: 2, template: 'user admin logged in', count: 4, firstSeenMs: 10_000, lastSeenMs: 20_000, examples: [], mergedInto: 1 },
+      ]);
+      const [live] = await templates.list({ service, limit: 10 });
+      expect(live).toMatchObject({ templateId: 1, count: 9, aliases: [2], firstSeen: new Date(30_000).toISOString(), lastSeen: new Date(120_000).toISOString() });
+      expect(live?.examples).toHaveLength(5);
+      expect(await templates.list({ service, limit: 10, includeMerged: true })).toHaveLength(2);
+
+      const anomalies = new AnomalyRepository(db);
+      const event = (status: AnomalyEvent['status'], minute: number, score: number): AnomalyEvent => ({
+        v: 1, id: `a-${name}`, status, kind: 'log_error_surge', service, fingerprint: `${service}|log_error_surge|severity:error`, signal: 'severity:error',
+        timeUnixNano: `${minute * 60_000}000000`, score, summary: `${status} ${score}`, observed: 1, expected: 0, lower: 0, upper: 1, template: null, evidence: [],
+      });
+      await anomalies.apply([event('open', 10, 0.9), event('update', 11, 0.95)]);
+      await anomalies.apply([event('recover', 14, 0)]);
+      const [stored] = await anomalies.list({ service, limit: 10 });
+      expect(stored).toMatchObject({ status: 'recovered', score: 0.95, summary: 'update 0.95', openedAt: new Date(10 * 60_000).toISOString(), updatedAt: new Date(14 * 60_000).toISOString() });
+      // Open, update and recovery in one batch: the same row.
+      await anomalies.apply([{ ...event('open', 20, 0.8), id: `b-${name}` }, { ...event('update', 21, 0.85), id: `b-${name}` }, { ...event('recover', 25, 0), id: `b-${name}` }]);
+      const again = (await anomalies.list({ service, limit: 10 })).find((a) => a.id === `b-${name}`);
+      expect(again).toMatchObject({ status: 'recovered', score: 0.85, summary: 'update 0.85', openedAt: new Date(20 * 60_000).toISOString(), updatedAt: new Date(25 * 60_000).toISOString() });
+    });
+
+    it('enforces retention: old rollups, evidence and recovered anomalies go, open anomalies stay', async () => {
+      const db = open();
+      const service = `ret-${name}`;
+      const now = new Date('2026-11-24T12:00:00Z');
+      const old = now.getTime() - 40 * 86_400_000;
+      await new RedactionRepository(db).add([
+        { service, minuteMs: old, kind: 'pan', count: 1 },
+        { service, minuteMs: now.getTime(), kind: 'pan', count: 2 },
+      ]);
+      await new LogTemplateRepository(db).addCounts([
+        { service, templateId: 1, minuteMs: old, severity: 'info', count: 5 },
+        { service, templateId: 1, minuteMs: now.getTime(), severity: 'info', count: 7 },
+      ]);
+      const event = (id: string, status: AnomalyEvent['status']): AnomalyEvent => ({
+        v: 1, id: `${name}-${id}`, status, kind: 'metric', service, fingerprint: `${service}|metric|${id}`, signal: id,
+        timeUnixNano: `${old}000000`, score: 0.9, summary: id, observed: null, expected: null, lower: null, upper: null, template: null, evidence: [],
+      });
+      await new AnomalyRepository(db).apply([event('gone', 'open'), event('still-open', 'open')]);
+      await new AnomalyRepository(db).apply([event('gone', 'recover')]);
+      const deleted = await new RetentionRepository(db).enforce({ rollupDays: 30, evidenceDays: 7 }, now);
+      expect(deleted).toMatchObject({ redaction_counts_1m: 1, log_template_counts_1m: 1 });
+      expect(deleted['anomalies']).toBeGreaterThanOrEqual(1);
+      const left = await db.query<{ id: string }>('SELECT id FROM anomalies WHERE service = $1', [service]);
+      expect(left.rows.map((r) => r.id)).toEqual([`${name}-still-open`]);
+      const counts = await db.query<{ n: string }>('SELECT sum(count)::text AS n FROM log_template_counts_1m WHERE service = $1', [service]);
+      expect(counts.rows[0]?.n).toBe('7');
     });
 
     it('rolls back a failed transaction', async () => {

@@ -27,22 +27,28 @@ export class AnomalyRepository {
   constructor(private readonly db: Queryable) {}
 
   async apply(events: readonly AnomalyEvent[]): Promise<void> {
-    // Last event per id wins within a batch; an open keeps its opened_at, later events do not move it.
-    const latest = new Map<string, AnomalyEvent>();
-    for (const event of events) latest.set(event.id, event);
-    const rows = [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-    const toParams = (e: AnomalyEvent) => [
-      e.id, stripNul(e.service), e.kind, stripNul(e.fingerprint), e.status === 'recover' ? 'recovered' : 'open', e.score, stripNul(e.summary), millisOf(e.timeUnixNano) / 1000, toJsonb(e),
+    // Per id: its latest event wins, but it opened when its first event in the batch happened
+    // (an open and its updates often arrive together); a row already stored keeps its opened_at.
+    // What a recovered anomaly shows is its last finding before the recovery, not the recovery.
+    const latest = new Map<string, { event: AnomalyEvent; shown: AnomalyEvent; openedAt: number }>();
+    for (const event of events) {
+      const seen = latest.get(event.id);
+      const shown = event.status === 'recover' && seen ? seen.shown : event;
+      latest.set(event.id, { event, shown, openedAt: seen ? seen.openedAt : millisOf(event.timeUnixNano) });
+    }
+    const rows = [...latest.values()].sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
+    const toParams = ({ event: e, shown, openedAt }: { event: AnomalyEvent; shown: AnomalyEvent; openedAt: number }) => [
+      e.id, stripNul(e.service), e.kind, stripNul(e.fingerprint), e.status === 'recover' ? 'recovered' : 'open', shown.score, stripNul(shown.summary), openedAt / 1000, millisOf(e.timeUnixNano) / 1000, toJsonb(shown),
     ];
-    for (const { values, params } of valueChunks(rows, 9, toParams, ['', '', '', '', '', '::double precision', '', '::double precision', '::jsonb'])) {
+    for (const { values, params } of valueChunks(rows, 10, toParams, ['', '', '', '', '', '::double precision', '', '::double precision', '::double precision', '::jsonb'])) {
       await this.db.query(
         `INSERT INTO anomalies AS t (id, service, kind, fingerprint, status, score, summary, opened_at, updated_at, event)
-         SELECT id, s, k, f, st, sc, su, to_timestamp(at), to_timestamp(at), ev FROM (VALUES ${values}) AS v(id, s, k, f, st, sc, su, at, ev)
+         SELECT id, s, k, f, st, sc, su, to_timestamp(op), to_timestamp(at), ev FROM (VALUES ${values}) AS v(id, s, k, f, st, sc, su, op, at, ev)
          ON CONFLICT (id) DO UPDATE SET
            status = EXCLUDED.status,
-           score = CASE WHEN EXCLUDED.status = 'recovered' THEN t.score ELSE EXCLUDED.score END,
-           summary = CASE WHEN EXCLUDED.status = 'recovered' THEN t.summary ELSE EXCLUDED.summary END,
-           event = CASE WHEN EXCLUDED.status = 'recovered' THEN t.event ELSE EXCLUDED.event END,
+           score = CASE WHEN EXCLUDED.event->>'status' = 'recover' THEN t.score ELSE EXCLUDED.score END,
+           summary = CASE WHEN EXCLUDED.event->>'status' = 'recover' THEN t.summary ELSE EXCLUDED.summary END,
+           event = CASE WHEN EXCLUDED.event->>'status' = 'recover' THEN t.event ELSE EXCLUDED.event END,
            updated_at = GREATEST(t.updated_at, EXCLUDED.updated_at)`,
         params,
       );

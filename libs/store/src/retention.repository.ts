@@ -19,6 +19,8 @@ export class RetentionRepository {
     deleted['metric_series'] = (await this.db.query('DELETE FROM metric_series WHERE last_seen < $1', [rollupCutoff])).rowCount;
     deleted['log_records'] = (await this.db.query('DELETE FROM log_records WHERE time < $1', [evidenceCutoff])).rowCount;
     deleted['span_samples'] = (await this.db.query('DELETE FROM span_samples WHERE start_time < $1', [evidenceCutoff])).rowCount;
+    // Open anomalies stay whatever their age: something is still wrong.
+    deleted['anomalies'] = (await this.db.query("DELETE FROM anomalies WHERE status = 'recovered' AND updated_at < $1", [rollupCutoff])).rowCount;
     return deleted;
   }
 }
