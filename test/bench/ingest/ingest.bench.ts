@@ -138,7 +138,9 @@ async function main(): Promise<void> {
       results.push(row);
       console.log(
         `run ${run}: ${records} records — ceiling ${Math.round(row.ceiling)}/s, ingest ${Math.round(row.pipeline)}/s, ratio ${row.ratio.toFixed(2)}, worker peak RSS ${peakRssMb.toFixed(0)} MiB` +
-          (full && row.full !== null && row.fullRatio !== null ? `; ingest → detect ${Math.round(row.full)}/s, ratio ${row.fullRatio.toFixed(2)}, peak RSS ${full.peakRssMb.toFixed(0)} MiB` : ''),
+          (full && row.full !== null && row.fullRatio !== null
+            ? `; ingest → detect ${Math.round(row.full)}/s, ratio ${row.fullRatio.toFixed(2)} (ingest durable after ${full.ingestSeconds.toFixed(2)} s, detect after ${full.seconds.toFixed(2)} s), peak RSS ${full.peakRssMb.toFixed(0)} MiB`
+            : ''),
       );
     }
     const latency = await latencyPhase(admin, cluster, brokers, producer, workload);
@@ -201,7 +203,7 @@ async function ingestAndDetect(
   sourceTopics: BenchTopics & { signals: string; dlq: string },
   messages: number,
   tag: string,
-): Promise<{ seconds: number; peakRssMb: number }> {
+): Promise<{ seconds: number; ingestSeconds: number; peakRssMb: number }> {
   // A signals topic of its own: the ingest-only phase already filled the other one.
   const topics = { ...sourceTopics, signals: `bench.signals.full.${tag}` };
   if (cluster) await cluster.createTopic(topics.signals, partitions, 1);
@@ -217,10 +219,11 @@ async function ingestAndDetect(
     const started = performance.now();
     const sources = [topics.logs, topics.metrics, topics.spans];
     while ((await appliedMessages(database.db, sources)) < messages) await new Promise((r) => setTimeout(r, 10));
+    const ingestSeconds = (performance.now() - started) / 1000;
     // Every signal is on the topic before ingest advances its offsets: this is the whole hand-off.
     const published = (await admin.fetchTopicOffsets(topics.signals)).reduce((n, p) => n + Number(p.high), 0);
     while ((await appliedMessages(database.db, [topics.signals])) < published) await new Promise((r) => setTimeout(r, 10));
-    return { seconds: (performance.now() - started) / 1000, peakRssMb: worker.peakRssMb() };
+    return { seconds: (performance.now() - started) / 1000, ingestSeconds, peakRssMb: worker.peakRssMb() };
   } finally {
     await worker.stop();
     await dropTestDatabase(database);
