@@ -9,7 +9,7 @@ import { IngestMetrics } from './ingest.metrics';
 import { LogsPipeline } from './logs.pipeline';
 import { MetricsPipeline } from './metrics.pipeline';
 import { OtlpIngestProcessor } from './otlp-ingest.processor';
-import type { SignalPipeline } from './signal-pipeline';
+import type { SignalPipeline, TopicProcessor } from './signal-pipeline';
 import { TracesPipeline } from './traces.pipeline';
 
 export interface IngestWorker {
@@ -37,19 +37,16 @@ export async function startIngest(deps: IngestDependencies): Promise<IngestWorke
   const sampler = new EvidenceSampler(config.VIGIL_EVIDENCE_PER_MINUTE, config.VIGIL_EVIDENCE_PROBLEMS_PER_MINUTE);
   const encoding = config.VIGIL_OTLP_ENCODING;
   const maxBytes = config.VIGIL_MAX_MESSAGE_BYTES;
-  const routes: [string, SignalPipeline<never, unknown>][] = [
-    [config.VIGIL_TOPIC_OTLP_LOGS, new LogsPipeline(encoding, maxBytes, sampler, new SensitiveDataRedactor({ patterns: config.VIGIL_REDACT_PATTERNS })) as unknown as SignalPipeline<never, unknown>],
-    [config.VIGIL_TOPIC_OTLP_METRICS, new MetricsPipeline(encoding, maxBytes) as unknown as SignalPipeline<never, unknown>],
-    [config.VIGIL_TOPIC_OTLP_SPANS, new TracesPipeline(encoding, maxBytes, sampler) as unknown as SignalPipeline<never, unknown>],
-  ];
   const signalsTopic = config.VIGIL_PUBLISH_SIGNALS ? config.VIGIL_TOPIC_SIGNALS : null;
-  const processors = new Map(
-    routes.map(([topic, pipeline]) => [
-      topic,
-      new OtlpIngestProcessor(pipeline, db, bus, metrics, { namespace: deps.offsetNamespace, consumerGroup: config.VIGIL_INGEST_GROUP, signalsTopic }),
-    ]),
-  );
-  const signalOf = (topic: string): string => routes.find(([t]) => t === topic)?.[1].signal ?? 'unknown';
+  const options = { namespace: deps.offsetNamespace, consumerGroup: config.VIGIL_INGEST_GROUP, signalsTopic };
+  // Each processor keeps its pipeline's record types; the table only needs what they share.
+  const processorFor = <R, A>(pipeline: SignalPipeline<R, A>): TopicProcessor => new OtlpIngestProcessor(pipeline, db, bus, metrics, options);
+  const processors = new Map<string, TopicProcessor>([
+    [config.VIGIL_TOPIC_OTLP_LOGS, processorFor(new LogsPipeline(encoding, maxBytes, sampler, new SensitiveDataRedactor({ patterns: config.VIGIL_REDACT_PATTERNS })))],
+    [config.VIGIL_TOPIC_OTLP_METRICS, processorFor(new MetricsPipeline(encoding, maxBytes))],
+    [config.VIGIL_TOPIC_OTLP_SPANS, processorFor(new TracesPipeline(encoding, maxBytes, sampler))],
+  ]);
+  const signalOf = (topic: string): string => processors.get(topic)?.signal ?? 'unknown';
   // One consumer per worker over all three topics: kafkajs assigns every topic of a group to
   // every member, so members subscribed to different topics would be handed each other's partitions.
   const subscriptions: Subscription[] = [];
@@ -57,7 +54,7 @@ export async function startIngest(deps: IngestDependencies): Promise<IngestWorke
     subscriptions.push(
       await bus.subscribe({
         groupId: config.VIGIL_INGEST_GROUP,
-        topics: routes.map(([topic]) => topic),
+        topics: [...processors.keys()],
         deadLetterTopic: config.VIGIL_TOPIC_DEAD_LETTER,
         handler: async (batch, context) => {
           const topic = batch[0]?.topic ?? '';

@@ -1,7 +1,7 @@
 import type { BatchContext, BusMessage, MessageBus } from '@vigil/bus';
 import { IngestOffsetRepository, type Database, type PartitionRef } from '@vigil/store';
 import type { IngestMetrics } from './ingest.metrics';
-import type { DecodedMessage, SignalPipeline } from './signal-pipeline';
+import type { DecodedMessage, SignalPipeline, TopicProcessor } from './signal-pipeline';
 
 export interface ProcessorOptions {
   /** Separates bus instances whose offsets are unrelated (see ingest_offsets). */
@@ -20,7 +20,7 @@ export interface ProcessorOptions {
  *    it, upsert rollups and evidence, wait for the signals to be on the bus, advance the offset.
  *    A redelivered batch changes nothing.
  */
-export class OtlpIngestProcessor<R, A> {
+export class OtlpIngestProcessor<R, A> implements TopicProcessor {
   constructor(
     private readonly pipeline: SignalPipeline<R, A>,
     private readonly db: Database,
@@ -28,6 +28,10 @@ export class OtlpIngestProcessor<R, A> {
     private readonly metrics: IngestMetrics,
     private readonly options: ProcessorOptions,
   ) {}
+
+  get signal(): SignalPipeline<R, A>['signal'] {
+    return this.pipeline.signal;
+  }
 
   async handle(batch: readonly BusMessage[], context: BatchContext): Promise<void> {
     const first = batch[0];

@@ -1,5 +1,5 @@
 import type { SignalBatch } from '@vigil/contracts';
-import type { BusMessage } from '@vigil/bus';
+import type { BatchContext, BusMessage } from '@vigil/bus';
 import type { Queryable } from '@vigil/store';
 
 export type OtlpSignalKind = 'logs' | 'metrics' | 'traces';
@@ -19,6 +19,12 @@ export interface SignalPipeline<R, A> {
   add(aggregate: A, decoded: DecodedMessage<R>): void;
   /** Writes the aggregate inside the offsets transaction; returns rows written per table. */
   write(tx: Queryable, aggregate: A): Promise<Record<string, number>>;
+}
+
+/** What the worker needs of a processor, whatever its pipeline's record types. */
+export interface TopicProcessor {
+  readonly signal: OtlpSignalKind;
+  handle(batch: readonly BusMessage[], context: BatchContext): Promise<void>;
 }
 
 export const sourceOf = (m: BusMessage) => ({ topic: m.topic, partition: m.partition, offset: m.offset });
