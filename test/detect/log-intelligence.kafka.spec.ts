@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { anomalyEventSchema, type AnomalyEvent } from '@vigil/contracts';
+import { anomalyEventSchema, type AnomalyEvent, type AnomalyEvidence } from '@vigil/contracts';
+import type { StoredTemplate } from '@vigil/store';
 import type { Platform } from '@vigil/cli';
 import type { BusMessage } from '@vigil/bus';
 import { expectEventually, otlpLogsRequest, useTestBroker, useTestDatabase, type LogFixture } from '@vigil/testing';
@@ -8,16 +9,8 @@ import { getJson, startTestPlatform } from '../e2e/platform-fixture';
 import { ingestEnv } from '../ingest/ingest-accounting';
 import { everydayLines, MINUTE_MS } from './log-traffic';
 
-interface TemplateJson {
-  service: string;
-  templateId: number;
-  template: string;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  examples: { body: string; traceId: string | null }[];
-  aliases: number[];
-}
+/** GET /api/v1/log-templates items: the store's rows, examples being redacted evidence lines. */
+type TemplateJson = Omit<StoredTemplate, 'examples'> & { examples: AnomalyEvidence[] };
 
 const PAN_SPACED = '4111 1111 1111 1111';
 const PAN_PATTERN = /4111[ -]?1111[ -]?1111[ -]?1111/;
