@@ -93,6 +93,7 @@ export function ingestEnv(options: { databaseUrl: string; brokers: string[]; top
     KAFKA_BROKERS: options.brokers.join(','),
     KAFKA_SESSION_TIMEOUT_MS: '3000',
     KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+    KAFKA_REBALANCE_TIMEOUT_MS: '10000',
     VIGIL_TOPIC_OTLP_LOGS: options.topics.logs,
     VIGIL_TOPIC_OTLP_METRICS: options.topics.metrics,
     VIGIL_TOPIC_OTLP_SPANS: options.topics.spans,

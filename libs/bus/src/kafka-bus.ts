@@ -19,6 +19,7 @@ export interface KafkaBusOptions {
    * batch's database wait overlaps another's decoding; order within a partition is kept.
    */
   partitionsConcurrently?: number;
+  rebalanceTimeoutMs?: number;
   /** Consumer group timing; smaller values make rebalances faster (tests, small clusters). */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -112,6 +113,9 @@ export class KafkaBus implements MessageBus {
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
       allowAutoTopicCreation: false,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      // How long a rebalance waits for members to rejoin; a member that died mid-rebalance holds
+      // the whole group for this long, so keep it a few session timeouts rather than a minute.
+      rebalanceTimeout: this.options.rebalanceTimeoutMs ?? 60000,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3000,
       retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 1000 },
     });

@@ -8,6 +8,7 @@ export interface BusSettings {
   KAFKA_SSL: boolean;
   KAFKA_SESSION_TIMEOUT_MS: number;
   KAFKA_HEARTBEAT_INTERVAL_MS: number;
+  KAFKA_REBALANCE_TIMEOUT_MS?: number;
   VIGIL_INGEST_CONCURRENCY: number;
   KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined;
   KAFKA_SASL_USERNAME?: string | undefined;
@@ -23,6 +24,7 @@ export function openBus(settings: BusSettings, extra: Pick<KafkaBusOptions, 'onL
     ssl: settings.KAFKA_SSL,
     sessionTimeoutMs: settings.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: settings.KAFKA_HEARTBEAT_INTERVAL_MS,
+    rebalanceTimeoutMs: settings.KAFKA_REBALANCE_TIMEOUT_MS,
     partitionsConcurrently: settings.VIGIL_INGEST_CONCURRENCY,
     ...extra,
   };

@@ -50,6 +50,7 @@ export const configSchema = z.object({
   KAFKA_SASL_PASSWORD: z.string().optional().describe('SASL password.'),
   KAFKA_SESSION_TIMEOUT_MS: positiveInt.default(30000).describe('Consumer group session timeout; a dead worker\'s partitions move after this.'),
   KAFKA_HEARTBEAT_INTERVAL_MS: positiveInt.default(3000).describe('Consumer heartbeat interval (well under the session timeout).'),
+  KAFKA_REBALANCE_TIMEOUT_MS: positiveInt.default(60000).describe('How long a rebalance waits for members to rejoin (a member that died mid-rebalance holds the group this long).'),
   VIGIL_TOPIC_OTLP_LOGS: topicName.default('otlp_logs').describe('Topic the Collector writes logs to.'),
   VIGIL_TOPIC_OTLP_METRICS: topicName.default('otlp_metrics').describe('Topic the Collector writes metrics to.'),
   VIGIL_TOPIC_OTLP_SPANS: topicName.default('otlp_spans').describe('Topic the Collector writes spans to.'),
