@@ -17,6 +17,12 @@ export interface SeriesWatchOptions {
   minRequestsForRatio: number;
   /** Example spans / exemplars kept per finding. */
   examples: number;
+  /**
+   * Derived series one service may have. A label with unbounded values (a user id on a metric)
+   * would otherwise grow memory and every checkpoint without end; series past the cap are not
+   * watched, and counted.
+   */
+  maxSeries: number;
   detector: Partial<SeriesDetectorOptions>;
 }
 
@@ -29,5 +35,6 @@ export const DEFAULT_SERIES_WATCH_OPTIONS: Readonly<SeriesWatchOptions> = Object
   minDurationMinutes: 5,
   minRequestsForRatio: 10,
   examples: 3,
+  maxSeries: 2000,
   detector: {},
 });

@@ -108,6 +108,19 @@ describe('ServiceSeriesWatch', () => {
     expect(watch.latePoints).toBe(1);
   });
 
+  it('watches at most maxSeries series per service and counts the points it leaves out', () => {
+    const watch = new ServiceSeriesWatch('payments', { maxSeries: 10 });
+    for (let user = 0; user < 50; user++) watch.observeMetric(`q-${user}`, { ...gauge(T0 + user * 1000, 1), attributes: { user: String(user) } });
+    expect(watch.seriesCount).toBe(10);
+    expect(watch.overflowPoints).toBe(40);
+    watch.observeMetric('q-3', gauge(T0 + 60_000, 1)); // a known series is still watched
+    expect(watch.overflowPoints).toBe(40);
+    const restored = new ServiceSeriesWatch('payments', { maxSeries: 10 }, JSON.parse(JSON.stringify(watch.state())));
+    restored.observeMetric('q-99', gauge(T0 + 61_000, 1));
+    expect(restored.seriesCount).toBe(10);
+    expect(restored.overflowPoints).toBe(41);
+  });
+
   it('never emits a NaN or an out-of-range score on hostile values', () => {
     const watch = new ServiceSeriesWatch('payments');
     const findings: AnomalyEvent[] = [];

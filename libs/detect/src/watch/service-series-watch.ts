@@ -45,6 +45,8 @@ export interface ServiceSeriesWatchState {
   series: Record<string, DerivedSeries>;
   deltas: CumulativeToDeltaSnapshot | null;
   late: number;
+  /** Points of series not watched because the service reached `maxSeries`. */
+  overflow?: number;
 }
 
 const millisOf = (nanos: string): number => (nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0);
@@ -94,6 +96,7 @@ export class ServiceSeriesWatch {
     return Object.keys(this.s.series).length;
   }
 
+
   /** A metric point under its series key (as ingestion computed it). */
   observeMetric(seriesKey: string, raw: MetricPoint): AnomalyEvent[] {
     const isLevel = raw.type === 'sum' && !raw.monotonic && raw.temporality === 'cumulative';
@@ -105,6 +108,7 @@ export class ServiceSeriesWatch {
     const label = labelOf(point);
     const add = (suffix: string, make: () => MinuteValue, fold: (acc: MinuteValue) => void): void => {
       const key = suffix ? `${seriesKey}#${suffix}` : seriesKey;
+      if (!this.admit(key)) return;
       this.s.series[key] ??= { label: suffix ? `${label} ${suffix}` : label, kind: 'metric', base: seriesKey, det: null, ep: null, n: 0 };
       fold((bucket.values[key] ??= make()));
     };
@@ -144,6 +148,7 @@ export class ServiceSeriesWatch {
     const label = `${span.name} (${span.kind})`;
     const add = (suffix: string, text: string, make: () => MinuteValue, fold: (acc: MinuteValue) => void): void => {
       const key = `${base}#${suffix}`;
+      if (!this.admit(key)) return;
       this.s.series[key] ??= { label: `${label} ${text}`, kind: 'span_red', base, det: null, ep: null, n: 0 };
       fold((bucket.values[key] ??= make()));
     };
@@ -163,6 +168,25 @@ export class ServiceSeriesWatch {
       weight: (span.error ? 1e12 : 0) + span.durationMs,
     });
     return this.advance(ms);
+  }
+
+  /** Points dropped because the service has `maxSeries` series already. */
+  get overflowPoints(): number {
+    return this.s.overflow ?? 0;
+  }
+
+  private seriesTotal = -1;
+
+  /** Whether a point of `key` is watched: known series always, new ones while under the cap. */
+  private admit(key: string): boolean {
+    if (this.s.series[key]) return true;
+    if (this.seriesTotal < 0) this.seriesTotal = Object.keys(this.s.series).length;
+    if (this.seriesTotal >= this.options.maxSeries) {
+      this.s.overflow = (this.s.overflow ?? 0) + 1;
+      return false;
+    }
+    this.seriesTotal++;
+    return true;
   }
 
   private bucketFor(ms: number): Bucket | null {
