@@ -1,5 +1,6 @@
 import type { AnomalyEvent, AnomalyEvidence, AnomalyKind } from '@vigil/contracts';
-import { DEFAULT_SERIES_DETECTOR_OPTIONS, evidenceScore, SeriesDetector, type SeriesDetectorState } from '../series';
+import { DEFAULT_SERIES_DETECTOR_OPTIONS, evidenceScore, type SeriesDetectorState } from '../series';
+import { detectorFrom } from '../watch/detector-from';
 import { bandEdge, likelihoodOf, newCountBaseline, surpriseAbove, updateCountBaseline, type CountBaselineState } from './count-baseline';
 import { eventId } from './event-id';
 import { DEFAULT_LOG_WATCH_OPTIONS, type LogWatchOptions } from './log-watch-options';
@@ -234,7 +235,9 @@ export class ServiceLogWatch {
   private judgeRate(template: TemplateWatch, id: number, minute: number, count: number, warm: boolean, evidence: AnomalyEvidence[], active: Set<string>): AnomalyEvent[] {
     const o = this.options;
     if (template.det === undefined && !(template.baseline.mean >= o.denseFromPerMinute && template.baseline.n >= o.warmupMinutes)) return [];
-    const detector = new SeriesDetector({}, template.det);
+    const restored = detectorFrom({}, template.det);
+    if (restored.restarted) template.detN = 0;
+    const detector = restored.instance;
     const { explanation } = detector.update({ t: minute, v: count });
     // The detector holds its score at 0 for a while after an alert (one alert per incident, as
     // NAB rewards); episodes do that job here, so a second, different shift soon after a first

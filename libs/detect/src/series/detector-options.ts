@@ -9,6 +9,8 @@ export interface SeriesDetectorOptions {
   errorRate: number;
   /** Per-point gain of the short window of recent errors (level shifts, variance changes). */
   shortRate: number;
+  /** Per-point gain of the long window of recent errors (slow, persistent level shifts). */
+  longRate: number;
   /** Per-point gain of the long memory that turns each view's statistic into a tail probability. */
   calibrationRate: number;
   /** Per-point gain of the long memory of the values themselves (how extreme a level is). */
@@ -22,9 +24,10 @@ export interface SeriesDetectorOptions {
   /**
    * How much of each view's surprise counts (`range`: the value against the series' long-run range).
    * Smoothed views (shift, variance) see overlapping windows, so their tails are estimated from fewer
-   * independent values than points and are discounted.
+   * independent values than points and are discounted (`long_shift`, the level shift over the long
+   * window, the most).
    */
-  viewWeights: Readonly<{ spike: number; range: number; level_shift: number; variance: number; flatline: number; gap: number }>;
+  viewWeights: Readonly<{ spike: number; range: number; level_shift: number; long_shift: number; variance: number; flatline: number; gap: number }>;
   /** Per-point gain of the evidence that accumulates surprise over the last few points. */
   evidenceRate: number;
   /** Evidence (-log10 p) at which an alert is raised; it maps to score 0.5. */
@@ -39,12 +42,13 @@ export const DEFAULT_SERIES_DETECTOR_OPTIONS: Readonly<SeriesDetectorOptions> = 
   levelRate: 0.1,
   errorRate: 0.002,
   shortRate: 0.15,
+  longRate: 0.02,
   calibrationRate: 0.003,
   rangeRate: 0.0005,
   profileBins: 24,
   profileMemoryDays: 3,
   seasonalLevelDays: 1,
-  viewWeights: Object.freeze({ spike: 1, range: 1, level_shift: 0.6, variance: 0.3, flatline: 1, gap: 1 }),
+  viewWeights: Object.freeze({ spike: 1, range: 1, level_shift: 0.6, long_shift: 0.3, variance: 0.3, flatline: 1, gap: 1 }),
   evidenceRate: 0.35,
   alertSurprise: 0.82,
   quietPoints: 30,

@@ -1,5 +1,5 @@
 /** Bumped whenever the meaning or order of the stored numbers changes; other versions are rejected, not misread. */
-export const SERIES_STATE_VERSION = 1;
+export const SERIES_STATE_VERSION = 2;
 
 /** The scalar fields of a detector, in the order they are stored in `SeriesDetectorState.fields`. */
 export const STATE_FIELDS = [
@@ -21,12 +21,13 @@ export const STATE_FIELDS = [
   'evidenceComponent',
   'quietLeft',
   'binResolution',
+  'longSigned',
 ] as const;
 
 /**
  * A detector's whole memory as plain JSON. Positional numbers rather than named keys keep a series
  * under 1 KiB serialized, which matters with 100k live series checkpointed together: `fields` in
- * the order of STATE_FIELDS, `tails` the tail gauges (spike, shift, variance, high, low, gap), `profile`
+ * the order of STATE_FIELDS, `tails` the tail gauges (spike, shift, variance, high, low, gap, long shift, evidence), `profile`
  * the daily bins.
  */
 export interface SeriesDetectorState {

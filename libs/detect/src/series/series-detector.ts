@@ -31,7 +31,10 @@ const GAP_UNIT = 1;
 const MIN_REPEAT_RATE = 1e-3;
 const MAX_REPEAT_RATE = 0.9999;
 const COUNT_RATE = 0.01;
-/** The profile's rounding follows the series' magnitude, refreshed every 1024 points (a mask). */
+/**
+ * The profile's rounding follows the series' magnitude: every point while the series is young (its
+ * magnitude may still be near zero, which would leave the bins unrounded), then every 1024 points (a mask).
+ */
 const RESOLUTION_EVERY = 1023;
 
 // where each number lives in a detector's memory: the fields, then the tail gauges, then the profile
@@ -39,6 +42,16 @@ const RESOLUTION_EVERY = 1023;
 function calibrationGain(rate: number, n: number): number {
   const seen = n - WARMUP + 1;
   return rate > 1 / seen ? rate : 1 / seen;
+}
+
+/**
+ * Scale-free numbers (rates, errors in units of their scale, -log10 probabilities, log intervals) are
+ * kept to 1e-8: ample for statistics learnt with gains of 1e-4 and more, and it halves their
+ * characters in a state. Numbers in the series' own units (levels, scales, value gauges) are not.
+ */
+const SCALE_FREE_RESOLUTION = 1e8;
+function roundScaleFree(m: number[], from: number, to: number): void {
+  for (let i = from; i < to; i++) m[i] = Math.round((m[i] as number) * SCALE_FREE_RESOLUTION) / SCALE_FREE_RESOLUTION;
 }
 
 function field(name: (typeof STATE_FIELDS)[number]): number {
@@ -62,6 +75,7 @@ const EVIDENCE = field('evidence');
 const EVIDENCE_COMPONENT = field('evidenceComponent');
 const QUIET_LEFT = field('quietLeft');
 const BIN_RESOLUTION = field('binResolution');
+const LONG_SIGNED = field('longSigned');
 const TAILS = STATE_FIELDS.length;
 const SPIKE = TAILS;
 const SHIFT = TAILS + TAIL_GAUGE_SIZE;
@@ -69,7 +83,9 @@ const VARIANCE = TAILS + 2 * TAIL_GAUGE_SIZE;
 const HIGH = TAILS + 3 * TAIL_GAUGE_SIZE;
 const LOW = TAILS + 4 * TAIL_GAUGE_SIZE;
 const GAP = TAILS + 5 * TAIL_GAUGE_SIZE;
-const GAUGES = 6;
+const LONG_SHIFT = TAILS + 6 * TAIL_GAUGE_SIZE;
+const EVIDENCE_TAIL = TAILS + 7 * TAIL_GAUGE_SIZE;
+const GAUGES = 8;
 const PROFILE = TAILS + GAUGES * TAIL_GAUGE_SIZE;
 
 /**
@@ -79,10 +95,12 @@ const PROFILE = TAILS + GAUGES * TAIL_GAUGE_SIZE;
  *
  * Two forecasters (a robust EWMA level, and a daily profile on a slow level) compete on recent
  * error; the better one's error, in units of its typical error, feeds six views — spike,
- * out-of-range value, level shift, variance, flat-line and gap — each calibrated into a tail
- * probability against its own history (see tail-gauge.ts). The most surprised view, corrected for
- * looking six times, accumulates over the last few points into evidence; the score maps evidence
- * to [0, 1) with 0.5 at the alert level, and after an alert the series stays quiet for a while.
+ * out-of-range value, level shift (at two time scales), variance, flat-line and gap — each
+ * calibrated into a tail probability against its own history (see tail-gauge.ts). The most
+ * surprised view, corrected for looking six times, accumulates over the last few points into
+ * evidence, which is itself judged against the series' own history of evidence (the more cautious
+ * of the two counts); the score maps evidence to [0, 1) with 0.5 at the alert level, and after an
+ * alert the series stays quiet for a while.
  */
 export class SeriesDetector {
   private readonly options: SeriesDetectorOptions;
@@ -179,6 +197,15 @@ export class SeriesDetector {
         surprise = variance;
         component = VARIANCE_VIEW;
       }
+      // the same shift statistic over a longer window (~1 / longRate points): a slow, persistent
+      // drift that the short window forgets before it is sure. Its values overlap far more, so it
+      // is discounted harder, and it is counted with the short one as a single look (one statistic)
+      m[LONG_SIGNED] += o.longRate * (bounded - m[LONG_SIGNED]);
+      const longShift = w.long_shift * observeTail(m, LONG_SHIFT, Math.abs(m[LONG_SIGNED] as number), c);
+      if (longShift > surprise) {
+        surprise = longShift;
+        component = LEVEL_SHIFT_VIEW;
+      }
     }
     const flat = w.flatline * this.flatSurprise(v, n);
     if (flat > surprise) {
@@ -203,7 +230,7 @@ export class SeriesDetector {
     levelGain = levelGain < 1e-4 ? 1e-4 : levelGain > 0.5 ? 0.5 : levelGain;
     const seasonalLimit = young ? 0 : LEVEL_CLIP * m[SEASONAL_SCALE];
     m[SEASONAL_LEVEL] += levelGain * robustError(v - season - m[SEASONAL_LEVEL], seasonalLimit);
-    if ((n & RESOLUTION_EVERY) === 0 || m[BIN_RESOLUTION] === 0) m[BIN_RESOLUTION] = binResolution(Math.abs(m[SEASONAL_LEVEL]) + m[SEASONAL_SCALE]);
+    if ((n & RESOLUTION_EVERY) === 0 || n <= RESOLUTION_EVERY) m[BIN_RESOLUTION] = binResolution(Math.abs(m[SEASONAL_LEVEL]) + m[SEASONAL_SCALE]);
     m[PROFILE + bin] = roundBin(season + profileGain(cadence, o.profileBins, o.profileMemoryDays) * robustError(v - season - m[SEASONAL_LEVEL], seasonalLimit), m[BIN_RESOLUTION]);
     m[SEASONAL_SCALE] += e * (Math.abs(robustError(seasonalError, young ? 0 : SCALE_CLIP * m[SEASONAL_SCALE])) - m[SEASONAL_SCALE]);
 
@@ -221,6 +248,18 @@ export class SeriesDetector {
     if (bounded >= 0.5 * previous || m[EVIDENCE_COMPONENT] === 0) m[EVIDENCE_COMPONENT] = component;
     let surprise = m[EVIDENCE] - VIEW_CORRECTION;
     if (!(surprise > 0)) surprise = 0;
+    // second-level calibration, as HTM's anomaly likelihood does with its averaged scores: how rare
+    // is this much evidence in this series' own history? A series whose evidence often runs high
+    // (bursty counts) learns that; a quiet one keeps the first-level figure. The smaller one counts.
+    if (m[N] >= WARMUP) {
+      const own = observeTail(m, EVIDENCE_TAIL, m[EVIDENCE] as number, calibrationGain(o.calibrationRate, m[N] as number));
+      if (own < surprise) surprise = own;
+    }
+    roundScaleFree(m, REPEAT_RATE, REPEAT_RATE + 1);
+    roundScaleFree(m, SHORT_SIGNED, EVIDENCE + 1);
+    roundScaleFree(m, LONG_SIGNED, LONG_SIGNED + 1);
+    roundScaleFree(m, SPIKE, HIGH);
+    roundScaleFree(m, GAP, PROFILE);
     const named = surprise > 0 ? (COMPONENTS[m[EVIDENCE_COMPONENT]] ?? 'none') : 'none';
     const repeat = m[QUIET_LEFT] > 0;
     const alerting = surprise >= o.alertSurprise;

@@ -121,6 +121,18 @@ describe('ServiceSeriesWatch', () => {
     expect(restored.overflowPoints).toBe(41);
   });
 
+  it('restarts a series whose saved detector state it cannot read, instead of failing the service', () => {
+    const watch = new ServiceSeriesWatch('payments');
+    for (let m = 0; m < 5; m++) watch.observeMetric('queue', gauge(T0 + m * MIN, 10));
+    const saved = JSON.parse(JSON.stringify(watch.state())) as { series: Record<string, { det: { version: number } | null; n: number }> };
+    const queue = saved.series['queue'];
+    if (!queue?.det) throw new Error('expected a detector state');
+    queue.det.version = -1; // as if written by another version of the detector
+    const resumed = new ServiceSeriesWatch('payments', {}, saved as never);
+    expect(() => resumed.observeMetric('queue', gauge(T0 + 9 * MIN, 10))).not.toThrow();
+    expect((resumed.state().series['queue'] as { n: number }).n).toBeLessThan(queue.n + 1);
+  });
+
   it('never emits a NaN or an out-of-range score on hostile values', () => {
     const watch = new ServiceSeriesWatch('payments');
     const findings: AnomalyEvent[] = [];

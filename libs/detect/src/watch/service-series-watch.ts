@@ -2,7 +2,8 @@ import type { AnomalyEvent, AnomalyEvidence, AnomalyKind, MetricPoint, SpanSigna
 import { CumulativeToDelta, type CumulativeToDeltaSnapshot } from '@vigil/otlp';
 import { DURATION_BOUNDS_MS } from '@vigil/rollup';
 import { eventId } from '../logs/event-id';
-import { DEFAULT_SERIES_DETECTOR_OPTIONS, evidenceScore, SeriesDetector, type SeriesDetectorState } from '../series';
+import { DEFAULT_SERIES_DETECTOR_OPTIONS, evidenceScore, type SeriesDetectorState } from '../series';
+import { detectorFrom } from './detector-from';
 import { mergeBuckets, valueOf, type MinuteValue } from './minute-value';
 import { DEFAULT_SERIES_WATCH_OPTIONS, type SeriesWatchOptions } from './series-watch-options';
 
@@ -238,12 +239,13 @@ export class ServiceSeriesWatch {
       const value = valueOf(bucket.values[key] as MinuteValue);
       const series = this.s.series[key];
       if (value === null || !Number.isFinite(value) || !series) continue;
-      const detector = new SeriesDetector(o.detector, series.det ?? undefined);
-      const { explanation } = detector.update({ t: minute, v: value });
+      const detector = detectorFrom(o.detector, series.det);
+      if (detector.restarted) series.n = 0;
+      const { explanation } = detector.instance.update({ t: minute, v: value });
       // Not the detector's held score (0 for a while after each alert, one alert per incident as
       // NAB rewards): episodes do that job here, and a second shift soon after must be seen.
       const score = evidenceScore(explanation.surprise, o.detector.alertSurprise ?? DEFAULT_SERIES_DETECTOR_OPTIONS.alertSurprise);
-      series.det = detector.state();
+      series.det = detector.instance.state();
       series.n = Math.min(series.n + 1, 1_000_000);
       // Evidence decays over a few points after a spike: only a point itself outside the band may
       // open or extend an episode, so the afterglow of one does not keep it going.
