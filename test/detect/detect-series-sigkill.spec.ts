@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createPostgresDatabase, type Database } from '@vigil/store';
 import { expectEventually, otlpTracesRequest, useTestBroker, useTestDatabase, type SpanFixture } from '@vigil/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { useWorkerProcesses } from '../harness/worker-processes';
-import { ingestEnv } from '../ingest/ingest-accounting';
+import { collectorProducer, createPipelineTopics, pipelineEnv } from '../harness/pipeline-backbone';
 import { MINUTE_MS } from './log-traffic';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,21 +25,10 @@ describe('detect: series detectors resume after SIGKILL', () => {
   });
 
   it('opens exactly one episode for a failure that starts after the restart, at the right minute', async () => {
-    const topics = {
-      logs: await kafka.createTopic(undefined, 1),
-      metrics: await kafka.createTopic(undefined, 1),
-      spans: await kafka.createTopic(undefined, 1),
-      signals: await kafka.createTopic(undefined, 2),
-      dlq: await kafka.createTopic(undefined, 1),
-    };
-    const env = {
-      ...ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` }),
-      VIGIL_DETECT_GROUP: `detect-${randomBytes(4).toString('hex')}`,
-      VIGIL_TOPIC_ANOMALIES: await kafka.createTopic(undefined, 1),
-    };
+    const topics = await createPipelineTopics(kafka);
+    const env = await pipelineEnv(kafka, pg.url, topics);
     db = await createPostgresDatabase({ url: pg.url, poolSize: 2 });
-    producer = new Kafka({ clientId: 'otel-collector', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
+    producer = await collectorProducer(kafka.brokers);
     const service = `orders-${randomBytes(3).toString('hex')}`;
     const applied = async (): Promise<number> =>
       Number((await db.query<{ n: string | null }>('SELECT sum(next_offset)::text AS n FROM ingest_offsets WHERE topic = $1', [topics.signals])).rows[0]?.n ?? 0);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createPostgresDatabase, type Database } from '@vigil/store';
 import { expectEventually, otlpLogsRequest, useTestBroker, useTestDatabase } from '@vigil/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { useWorkerProcesses } from '../harness/worker-processes';
-import { ingestEnv } from '../ingest/ingest-accounting';
+import { collectorProducer, createPipelineTopics, pipelineEnv } from '../harness/pipeline-backbone';
 import { everydayLines, MINUTE_MS } from './log-traffic';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -25,22 +25,11 @@ describe('detect: a worker killed with SIGKILL mid-stream', () => {
   });
 
   it('counts every line exactly once per template and keeps template ids after a kill -9', async () => {
-    const topics = {
-      logs: await kafka.createTopic(undefined, 2),
-      metrics: await kafka.createTopic(undefined, 1),
-      spans: await kafka.createTopic(undefined, 1),
-      signals: await kafka.createTopic(undefined, 2),
-      dlq: await kafka.createTopic(undefined, 1),
-    };
-    const env = {
-      ...ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` }),
-      VIGIL_DETECT_GROUP: `detect-${randomBytes(4).toString('hex')}`,
-      VIGIL_TOPIC_ANOMALIES: await kafka.createTopic(undefined, 1),
-    };
+    const topics = await createPipelineTopics(kafka, { logs: 2 });
+    const env = await pipelineEnv(kafka, pg.url, topics);
     const start = (command: string) => workers.start(command, env);
     db = await createPostgresDatabase({ url: pg.url, poolSize: 2 });
-    producer = new Kafka({ clientId: 'otel-collector', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
+    producer = await collectorProducer(kafka.brokers);
 
     const services = ['ledger', 'checkout'].map((s) => `${s}-${randomBytes(3).toString('hex')}`);
     const base = Math.floor((Date.now() - 60 * MINUTE_MS) / MINUTE_MS) * MINUTE_MS;

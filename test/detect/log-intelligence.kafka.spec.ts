@@ -4,9 +4,9 @@ import type { StoredTemplate } from '@vigil/store';
 import type { Platform } from '@vigil/cli';
 import type { BusMessage } from '@vigil/bus';
 import { expectEventually, otlpLogsRequest, useTestBroker, useTestDatabase, type LogFixture } from '@vigil/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { getJson, startTestPlatform } from '../e2e/platform-fixture';
-import { ingestEnv } from '../ingest/ingest-accounting';
+import { collectorProducer, createPipelineTopics, pipelineEnv } from '../harness/pipeline-backbone';
 import { everydayLines, MINUTE_MS } from './log-traffic';
 
 /** GET /api/v1/log-templates items: the store's rows, examples being redacted evidence lines. */
@@ -57,19 +57,16 @@ describe('log intelligence: templates, log anomalies and redaction on Kafka + Po
     Number((await p.db.query<{ n: string }>('SELECT coalesce(sum(count), 0)::text AS n FROM log_template_counts_1m WHERE service = $1', [service])).rows[0]?.n);
 
   beforeAll(async () => {
-    logsTopic = await kafka.createTopic(undefined, 2);
-    signalsTopic = await kafka.createTopic(undefined, 2);
+    const topics = await createPipelineTopics(kafka, { logs: 2 });
+    logsTopic = topics.logs;
+    signalsTopic = topics.signals;
     anomaliesTopic = await kafka.createTopic(undefined, 1);
-    const topics = { logs: logsTopic, metrics: await kafka.createTopic(undefined, 1), spans: await kafka.createTopic(undefined, 1), signals: signalsTopic, dlq: await kafka.createTopic(undefined, 1) };
     env = {
-      ...ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` }),
-      VIGIL_DETECT_GROUP: `detect-${randomBytes(4).toString('hex')}`,
-      VIGIL_TOPIC_ANOMALIES: anomaliesTopic,
+      ...(await pipelineEnv(kafka, pg.url, topics, anomaliesTopic)),
       VIGIL_LOG_WARMUP_MINUTES: '5',
     };
     platform = await start();
-    producer = new Kafka({ clientId: 'otel-collector', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer({ allowAutoTopicCreation: false });
-    await producer.connect();
+    producer = await collectorProducer(kafka.brokers);
   });
 
   it('mines templates, flags a new error template with its trace, and masks a card number everywhere', async () => {

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { anomalyEventSchema, type AnomalyEvent } from '@vigil/contracts';
 import type { Platform } from '@vigil/cli';
 import { expectEventually, otlpTracesRequest, useTestBroker, useTestDatabase, type SpanFixture } from '@vigil/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { getJson, startTestPlatform } from '../e2e/platform-fixture';
-import { ingestEnv } from '../ingest/ingest-accounting';
+import { collectorProducer, createPipelineTopics, pipelineEnv } from '../harness/pipeline-backbone';
 import { MINUTE_MS } from './log-traffic';
 
 /**
@@ -24,12 +24,8 @@ describe('span RED anomalies on Kafka + PostgreSQL', () => {
   it('opens one span_red episode when an operation starts failing, with failed spans as evidence, and not before', async () => {
     const spansTopic = await kafka.createTopic(undefined, 1);
     const anomaliesTopic = await kafka.createTopic(undefined, 1);
-    const topics = { logs: await kafka.createTopic(undefined, 1), metrics: await kafka.createTopic(undefined, 1), spans: spansTopic, signals: await kafka.createTopic(undefined, 2), dlq: await kafka.createTopic(undefined, 1) };
-    ({ platform } = await startTestPlatform({
-      ...ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` }),
-      VIGIL_DETECT_GROUP: `detect-${randomBytes(4).toString('hex')}`,
-      VIGIL_TOPIC_ANOMALIES: anomaliesTopic,
-    }));
+    const topics = { ...(await createPipelineTopics(kafka)), spans: spansTopic };
+    ({ platform } = await startTestPlatform(await pipelineEnv(kafka, pg.url, topics, anomaliesTopic)));
     const p = platform;
     await expectEventually(async () => expect((await getJson(`${p.url}/readyz`)).status).toBe(200), { timeoutMs: 30000 });
     const events: AnomalyEvent[] = [];
@@ -38,8 +34,7 @@ describe('span RED anomalies on Kafka + PostgreSQL', () => {
       topics: [anomaliesTopic],
       handler: async (batch) => void events.push(...batch.map((m) => anomalyEventSchema.parse(JSON.parse(m.value.toString('utf8'))))),
     });
-    producer = new Kafka({ clientId: 'otel-collector', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
+    producer = await collectorProducer(kafka.brokers);
 
     const service = `checkout-${randomBytes(3).toString('hex')}`;
     const base = Math.floor((Date.now() - 400 * MINUTE_MS) / MINUTE_MS) * MINUTE_MS;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createPostgresDatabase, type Database } from '@vigil/store';
 import { expectEventually, useTestBroker, useTestDatabase } from '@vigil/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
+import { collectorProducer, createPipelineTopics } from '../harness/pipeline-backbone';
 import { useWorkerProcesses } from '../harness/worker-processes';
 import { ingestEnv, makeWorkload, rollupTotals } from './ingest-accounting';
 
@@ -22,18 +23,11 @@ describe('ingest: a worker killed with SIGKILL mid-batch', () => {
   });
 
   it('accounts for every record exactly once after a kill -9 and a restart', async () => {
-    const topics = {
-      logs: await kafka.createTopic(undefined, 2),
-      metrics: await kafka.createTopic(undefined, 2),
-      spans: await kafka.createTopic(undefined, 2),
-      signals: await kafka.createTopic(undefined, 2),
-      dlq: await kafka.createTopic(undefined, 1),
-    };
+    const topics = await createPipelineTopics(kafka, { logs: 2, metrics: 2, spans: 2 });
     const env = ingestEnv({ databaseUrl: pg.url, brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` });
     const startWorker = () => workers.start('ingest', env);
     db = await createPostgresDatabase({ url: pg.url, poolSize: 2 });
-    producer = new Kafka({ clientId: 'otel-collector', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
+    producer = await collectorProducer(kafka.brokers);
 
     const w = await makeWorkload(`killed-${randomBytes(3).toString('hex')}`, 30, 50);
     const first = startWorker();

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createPostgresDatabase, type Database } from '@vigil/store';
 import { expectEventually, otlpLogsRequest, TcpProxy, useTestBroker, useTestDatabase } from '@vigil/testing';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
+import { collectorProducer, createPipelineTopics } from '../harness/pipeline-backbone';
 import { useWorkerProcesses } from '../harness/worker-processes';
 import { ingestEnv } from './ingest-accounting';
 
@@ -30,20 +31,13 @@ describe('ingest: memory stays bounded while PostgreSQL is stalled', () => {
 
   it('holds a backlog in Kafka, not in memory, and applies it exactly once afterwards', async () => {
     const partitions = 6;
-    const topics = {
-      logs: await kafka.createTopic(undefined, partitions),
-      metrics: await kafka.createTopic(undefined, 1),
-      spans: await kafka.createTopic(undefined, 1),
-      signals: await kafka.createTopic(undefined, partitions),
-      dlq: await kafka.createTopic(undefined, 1),
-    };
+    const topics = await createPipelineTopics(kafka, { logs: partitions, signals: partitions });
     const target = new URL(pg.url);
     proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 5432) });
     target.port = String(proxy.port);
     const env = ingestEnv({ databaseUrl: target.toString(), brokers: kafka.brokers, topics, group: `ingest-${randomBytes(4).toString('hex')}` });
     db = await createPostgresDatabase({ url: pg.url, poolSize: 2 });
-    producer = new Kafka({ clientId: 'otel-collector', brokers: kafka.brokers, logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
+    producer = await collectorProducer(kafka.brokers);
     const service = `stalled-${randomBytes(3).toString('hex')}`;
     const message = (m: number): Buffer =>
       otlpLogsRequest(

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { COMMANDS, type Command } from '@vigil/cli';
 import { LogHeaderFormat, TemplateMiner, type TemplateMinerSnapshot } from '@vigil/detect';
 import { benchShare } from '../harness/bench-share';
+import { runVigilCommand } from '../harness/cli-command';
 
 /**
  * Grouping accuracy of the template miner on the Loghub-2k dev systems, through the very path
@@ -14,13 +14,7 @@ import { benchShare } from '../harness/bench-share';
 const MIN_MEAN_GA = 0.97;
 const MIN_SYSTEM_GA = 0.9;
 
-const parseLogs = COMMANDS.find((c) => c.name === 'parse-logs') as Command;
-
-async function runCommand(argv: string[]): Promise<{ code: number; out: string[] }> {
-  const out: string[] = [];
-  const code = await parseLogs.run({ argv, env: {}, stdout: (l) => out.push(l), stderr: (l) => out.push(l) });
-  return { code, out };
-}
+const runCommand = (argv: string[]) => runVigilCommand('parse-logs', argv);
 
 interface ScoreRow {
   dataset: string;

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { COMMANDS, type Command } from '@vigil/cli';
 import { DEFAULT_ALERT_THRESHOLD } from '@vigil/detect';
 import { benchShare } from '../harness/bench-share';
+import { runVigilCommand } from '../harness/cli-command';
 
 /**
  * The streaming metric detectors on the Numenta Anomaly Benchmark developers' share, through the
@@ -18,13 +18,7 @@ const MIN_STANDARD = 73.5;
 const MIN_LOW_FP = 62.5;
 const MIN_LOW_FN = 78.9;
 
-const detect = COMMANDS.find((c) => c.name === 'detect') as Command;
-
-async function runDetect(argv: string[]): Promise<{ code: number; out: string[] }> {
-  const out: string[] = [];
-  const code = await detect.run({ argv, env: {}, stdout: (l) => out.push(l), stderr: (l) => out.push(l) });
-  return { code, out };
-}
+const runDetect = (argv: string[]) => runVigilCommand('detect', argv);
 
 interface ProfileResult {
   score: number;

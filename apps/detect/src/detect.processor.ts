@@ -7,6 +7,7 @@ import { LogBatch } from './log-batch';
 import { ServiceLogState, type ServiceLogCheckpoint } from './service-log-state';
 import { ServiceSeriesState, type ServiceSeriesCheckpoint } from './service-series-state';
 import { ServiceStates } from './service-states';
+import type { SourceOffsets } from './source-offsets';
 
 export interface DetectOptions {
   /** Separates bus instances whose offsets are unrelated (see ingest_offsets). */
@@ -66,22 +67,28 @@ export class DetectProcessor {
         const work = new LogBatch();
         const seriesFindings: AnomalyEvent[] = [];
         const checkpoints = new Map<string, { checkpoint(): unknown }>();
+        // A signal whose source message this service already applied is a republished repeat.
+        const isRepeat = (state: { sources: SourceOffsets }, signal: SignalBatch): boolean => {
+          const seen = state.sources.seen(signal.source);
+          this.metrics.signals.inc({ kind: signal.kind, outcome: seen ? 'duplicate' : 'applied' });
+          if (!seen) state.sources.mark(signal.source);
+          return seen;
+        };
         for (const { signal } of todo) {
-          const state = signal.kind === 'logs' ? await this.logs.get(tx, signal.service, ref.partition) : await this.series.get(tx, signal.service, ref.partition);
-          if (state.sources.seen(signal.source)) {
-            this.metrics.signals.inc({ kind: signal.kind, outcome: 'duplicate' });
-            continue;
-          }
-          if (signal.kind === 'logs' && state instanceof ServiceLogState) {
+          if (signal.kind === 'logs') {
+            // Logs: the service's template miner and log watch.
+            const state = await this.logs.get(tx, signal.service, ref.partition);
+            if (isRepeat(state, signal)) continue;
             work.apply(state, signal.items);
             checkpoints.set(this.logs.owner(signal.service), state);
-          } else if (state instanceof ServiceSeriesState) {
+          } else {
+            // Metric points and spans: the service's series watch.
+            const state = await this.series.get(tx, signal.service, ref.partition);
+            if (isRepeat(state, signal)) continue;
             if (signal.kind === 'metrics') for (const item of signal.items) seriesFindings.push(...state.watch.observeMetric(item.seriesKey, item.point));
-            if (signal.kind === 'spans') for (const item of signal.items) seriesFindings.push(...state.watch.observeSpan(item));
+            else for (const item of signal.items) seriesFindings.push(...state.watch.observeSpan(item));
             checkpoints.set(this.series.owner(signal.service), state);
           }
-          state.sources.mark(signal.source);
-          this.metrics.signals.inc({ kind: signal.kind, outcome: 'applied' });
         }
         const anomalies = [...work.anomalies, ...seriesFindings];
         if (anomalies.length > 0) {
@@ -95,13 +102,8 @@ export class DetectProcessor {
         await templates.addCounts(work.templateCounts());
         await new AnomalyRepository(tx).apply(anomalies);
         const states = new Map<string, unknown>();
-        let bytes = 0;
-        for (const [owner, state] of checkpoints) {
-          const checkpoint = state.checkpoint();
-          states.set(owner, checkpoint);
-          bytes += JSON.stringify(checkpoint).length;
-        }
-        await new DetectorCheckpointRepository(tx).save(this.options.namespace, states);
+        for (const [owner, state] of checkpoints) states.set(owner, state.checkpoint());
+        const bytes = await new DetectorCheckpointRepository(tx).save(this.options.namespace, states);
         await offsets.advance(ref, BigInt(last.offset) + 1n, this.options.consumerGroup);
         for (const [outcome, n] of Object.entries(work.outcomes)) this.metrics.lines.inc({ outcome }, n);
         this.metrics.checkpointBytes.inc(bytes);

@@ -1,6 +1,7 @@
 import type { AnomalyEvent } from '@vigil/contracts';
 import { DEFAULT_CORRELATION_OPTIONS, type CorrelationOptions } from './correlation-options';
 import type { ServiceDependencyGraph } from './service-dependency-graph';
+import { millisOf } from '@vigil/rollup';
 
 /** One signal (fingerprint) inside an incident. */
 export interface IncidentMember {
@@ -39,7 +40,6 @@ export type IncidentChange =
   | { type: 'merged'; incident: Incident; into: Incident; atMs: number };
 
 const MINUTE = 60_000;
-const millisOf = (nanos: string): number => (nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0);
 
 /**
  * Anomalies → incidents, pure and event-time driven (a replayed stream yields the same

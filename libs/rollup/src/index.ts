@@ -1,4 +1,4 @@
-export { minuteOf, millisOf } from './time-bucket';
+export { minuteOf, millisOf, unixNanoOf } from './time-bucket';
 export { severityBucket, isProblemSeverity, SEVERITY_BUCKETS } from './severity';
 export type { SeverityBucket } from './severity';
 export { LogCountRollup } from './log-count.rollup';

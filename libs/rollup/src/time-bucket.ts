@@ -11,3 +11,8 @@ export function minuteOf(unixNano: string): number {
 export function millisOf(unixNano: string): number {
   return unixNano.length > 6 ? Number(unixNano.slice(0, -6)) : 0;
 }
+
+/** A nanosecond timestamp string from epoch milliseconds (the inverse of `millisOf`). */
+export function unixNanoOf(millis: number): string {
+  return millis === 0 ? '0' : `${millis}000000`;
+}

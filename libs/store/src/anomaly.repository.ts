@@ -2,6 +2,7 @@ import type { AnomalyEvent } from '@vigil/contracts';
 import { valueChunks } from './bulk-values';
 import type { Queryable } from './database';
 import { stripNul, toJsonb } from './json-safe';
+import { millisOf } from '@vigil/rollup';
 
 export interface StoredAnomaly {
   id: string;
@@ -17,7 +18,6 @@ export interface StoredAnomaly {
   event: AnomalyEvent;
 }
 
-const millisOf = (nanos: string): number => (nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0);
 
 /**
  * Each anomaly's latest state, applied from its events in order. Ids are deterministic, so a

@@ -13,14 +13,18 @@ export class DetectorCheckpointRepository {
     return (typeof state === 'string' ? JSON.parse(state) : state) as T;
   }
 
-  async save(namespace: string, states: ReadonlyMap<string, unknown>): Promise<void> {
-    const rows = [...states].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const { values, params } of valueChunks(rows, 3, ([owner, state]) => [namespace, stripNul(owner), toJsonb(state)], ['', '', '::jsonb'])) {
+  /** Upserts every owner's state; returns the bytes of JSON written (for the worker's metrics). */
+  async save(namespace: string, states: ReadonlyMap<string, unknown>): Promise<number> {
+    const rows = [...states].map(([owner, state]) => [owner, toJsonb(state)] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    let bytes = 0;
+    for (const [, json] of rows) bytes += json.length;
+    for (const { values, params } of valueChunks(rows, 3, ([owner, json]) => [namespace, stripNul(owner), json], ['', '', '::jsonb'])) {
       await this.db.query(
         `INSERT INTO detector_checkpoints AS t (namespace, owner, state) VALUES ${values}
          ON CONFLICT (namespace, owner) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
         params,
       );
     }
+    return bytes;
   }
 }

@@ -14,11 +14,8 @@ export interface LatencyResult {
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
-/**
- * Produces log requests at a steady record rate and times each message from the moment it is
- * handed to the producer until the worker's applied offset passes it (its effects are durable).
- */
-export async function measureLatency(options: {
+/** Log requests produced round-robin over a topic's partitions at a steady record rate. */
+export interface SteadyLoad {
   producer: Producer;
   db: Database;
   topic: string;
@@ -27,7 +24,13 @@ export async function measureLatency(options: {
   recordsPerMessage: number;
   recordsPerSecond: number;
   seconds: number;
-}): Promise<LatencyResult> {
+}
+
+/**
+ * Produces log requests at a steady record rate and times each message from the moment it is
+ * handed to the producer until the worker's applied offset passes it (its effects are durable).
+ */
+export async function measureLatency(options: SteadyLoad): Promise<LatencyResult> {
   const pending = new Map<string, { offset: bigint; sentAt: number }[]>();
   const latencies: number[] = [];
   let sent = 0;

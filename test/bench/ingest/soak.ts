@@ -1,5 +1,4 @@
-import type { Producer } from 'kafkajs';
-import type { Database } from '@vigil/store';
+import type { SteadyLoad } from './latency';
 import { appliedMessages, type WorkerHandle } from './pipeline';
 
 export interface SoakResult {
@@ -18,17 +17,7 @@ export interface SoakResult {
 const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 /** A steady rate for minutes: lag and memory must stay flat, not creep. */
-export async function soak(options: {
-  producer: Producer;
-  db: Database;
-  worker: WorkerHandle;
-  topic: string;
-  partitions: number;
-  messages: Buffer[];
-  recordsPerMessage: number;
-  recordsPerSecond: number;
-  seconds: number;
-}): Promise<SoakResult> {
+export async function soak(options: SteadyLoad & { worker: WorkerHandle }): Promise<SoakResult> {
   const samples: { rssMb: number; lag: number }[] = [];
   let sent = 0;
   const tickMs = 100;

@@ -1,5 +1,6 @@
 import type { AnomalyEvent, MetricPoint, SpanSignal } from '@vigil/contracts';
-import { bucketQuantile, ServiceSeriesWatch } from '../index';
+import { bucketQuantile } from './bucket-quantile';
+import { ServiceSeriesWatch } from './service-series-watch';
 
 const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);
 const MIN = 60_000;

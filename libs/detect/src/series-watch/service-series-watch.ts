@@ -1,14 +1,12 @@
 import type { AnomalyEvent, AnomalyEvidence, AnomalyKind, MetricPoint, SpanSignal } from '@vigil/contracts';
 import { CumulativeToDelta, type CumulativeToDeltaSnapshot } from '@vigil/otlp';
-import { DURATION_BOUNDS_MS } from '@vigil/rollup';
-import { eventId } from '../logs/event-id';
+import { DURATION_BOUNDS_MS, millisOf, unixNanoOf } from '@vigil/rollup';
+import { bucketAt, closeDueMinutes, eventId, MINUTE_MS as MINUTE, type EventMinutesState } from '../event-time';
 import { DEFAULT_SERIES_DETECTOR_OPTIONS, evidenceScore, type SeriesDetectorState } from '../series';
 import { detectorFrom } from './detector-from';
 import { mergeBuckets, valueOf, type MinuteValue } from './minute-value';
 import { DEFAULT_SERIES_WATCH_OPTIONS, type SeriesWatchOptions } from './series-watch-options';
 
-const MINUTE = 60_000;
-const MAX_GAP_MINUTES = 24 * 60;
 const SPAN_BOUNDS = [...DURATION_BOUNDS_MS];
 const QUANTILES = [0.5, 0.95, 0.99] as const;
 
@@ -38,20 +36,14 @@ interface DerivedSeries {
   n: number;
 }
 
-export interface ServiceSeriesWatchState {
+export interface ServiceSeriesWatchState extends EventMinutesState<Bucket> {
   v: 1;
-  newestMinute: number | null;
-  nextToClose: number | null;
-  buckets: Record<string, Bucket>;
   series: Record<string, DerivedSeries>;
   deltas: CumulativeToDeltaSnapshot | null;
-  late: number;
   /** Points of series not watched because the service reached `maxSeries`. */
   overflow?: number;
 }
 
-const millisOf = (nanos: string): number => (nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0);
-const nanosOf = (ms: number): string => (ms === 0 ? '0' : `${ms}000000`);
 
 function labelOf(point: MetricPoint): string {
   const attributes = Object.entries(point.attributes)
@@ -191,12 +183,7 @@ export class ServiceSeriesWatch {
   }
 
   private bucketFor(ms: number): Bucket | null {
-    const minute = ms - (ms % MINUTE);
-    if (this.s.nextToClose !== null && minute < this.s.nextToClose) {
-      this.s.late++;
-      return null;
-    }
-    return (this.s.buckets[minute] ??= { values: {}, examples: {} });
+    return bucketAt(this.s, ms, () => ({ values: {}, examples: {} }));
   }
 
   private example(bucket: Bucket, base: string, evidence: AnomalyEvidence & { weight: number }): void {
@@ -212,24 +199,9 @@ export class ServiceSeriesWatch {
     if ((list[weakest] as { weight: number }).weight < evidence.weight) list[weakest] = evidence;
   }
 
+  /** Judges the minutes now due; a minute without points has nothing to judge (gaps are the detector's). */
   private advance(ms: number): AnomalyEvent[] {
-    const minute = ms - (ms % MINUTE);
-    if (this.s.newestMinute !== null && minute <= this.s.newestMinute) return [];
-    this.s.newestMinute = minute;
-    const end = minute - this.options.latenessMinutes * MINUTE;
-    const pending = Object.keys(this.s.buckets).map(Number).filter((m) => m < end).sort((a, b) => a - b);
-    if (pending.length === 0 && this.s.nextToClose === null) return [];
-    let next = this.s.nextToClose ?? (pending[0] as number);
-    if ((end - next) / MINUTE > MAX_GAP_MINUTES) next = Math.max(next, end - MAX_GAP_MINUTES * MINUTE, pending[0] ?? next);
-    const findings: AnomalyEvent[] = [];
-    for (; next < end; next += MINUTE) {
-      const bucket = this.s.buckets[next];
-      if (bucket) findings.push(...this.judge(next, bucket));
-      delete this.s.buckets[next];
-    }
-    for (const m of pending) if (m < next) delete this.s.buckets[m];
-    this.s.nextToClose = next;
-    return findings;
+    return closeDueMinutes(this.s, ms, this.options.latenessMinutes).flatMap((due) => (due.bucket ? this.judge(due.minute, due.bucket) : []));
   }
 
   private judge(minute: number, bucket: Bucket): AnomalyEvent[] {
@@ -265,7 +237,7 @@ export class ServiceSeriesWatch {
         service: this.service,
         fingerprint,
         signal: key,
-        timeUnixNano: nanosOf(minute),
+        timeUnixNano: unixNanoOf(minute),
         score: Math.min(1, Math.max(0, score)),
         summary,
         observed: value,

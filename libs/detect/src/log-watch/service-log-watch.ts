@@ -1,8 +1,9 @@
 import type { AnomalyEvent, AnomalyEvidence, AnomalyKind } from '@vigil/contracts';
 import { DEFAULT_SERIES_DETECTOR_OPTIONS, evidenceScore, type SeriesDetectorState } from '../series';
-import { detectorFrom } from '../watch/detector-from';
+import { detectorFrom } from '../series-watch/detector-from';
 import { bandEdge, likelihoodOf, newCountBaseline, surpriseAbove, updateCountBaseline, type CountBaselineState } from './count-baseline';
-import { eventId } from './event-id';
+import { bucketAt, closeDueMinutes, eventId, MINUTE_MS as MINUTE, minuteStart, type EventMinutesState } from '../event-time';
+import { millisOf, unixNanoOf } from '@vigil/rollup';
 import { DEFAULT_LOG_WATCH_OPTIONS, type LogWatchOptions } from './log-watch-options';
 
 /** One log line after redaction and template mining. */
@@ -49,24 +50,17 @@ interface OpenFinding {
   quiet: number;
 }
 
-export interface ServiceLogWatchState {
+export interface ServiceLogWatchState extends EventMinutesState<MinuteBucket> {
   v: 1;
   lines: number;
   firstMinute: number | null;
-  newestMinute: number | null;
-  /** Every minute before this one has been judged. */
-  nextToClose: number | null;
-  buckets: Record<string, MinuteBucket>;
   templates: Record<number, TemplateWatch>;
   errors: CountBaselineState;
   open: Record<string, OpenFinding>;
-  late: number;
 }
 
-const MINUTE = 60_000;
 const ERROR_SEVERITY = 17;
-/** A service silent for longer than this is not back-filled minute by minute. */
-const MAX_GAP_MINUTES = 24 * 60;
+const emptyBucket = (): MinuteBucket => ({ templates: {}, errors: 0, examples: {}, errorExamples: [] });
 
 /** The count baseline's expected value and ±3 σ band. */
 function countBand(base: CountBaselineState): Band {
@@ -74,8 +68,6 @@ function countBand(base: CountBaselineState): Band {
   return { expected: base.mean, lower: Math.max(0, base.mean - 3 * sd), upper: base.mean + 3 * sd };
 }
 
-const nanosOfMillis = (ms: number): string => (ms === 0 ? '0' : `${ms}000000`);
-const millisOfNanos = (nanos: string): number => (nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0);
 
 /**
  * Watches one service's mined log lines and turns them into log anomalies: a new template after
@@ -108,8 +100,8 @@ export class ServiceLogWatch {
 
   observe(line: MinedLogLine): AnomalyEvent[] {
     const s = this.s;
-    const ms = millisOfNanos(line.timeUnixNano);
-    const minute = ms - (ms % MINUTE);
+    const ms = millisOf(line.timeUnixNano);
+    const minute = minuteStart(ms);
     const findings: AnomalyEvent[] = [];
     const warm = this.isWarm(minute);
     s.lines++;
@@ -132,11 +124,8 @@ export class ServiceLogWatch {
       }
     }
 
-    if (s.nextToClose !== null && minute < s.nextToClose) {
-      s.late++;
-      return findings;
-    }
-    const bucket = (s.buckets[minute] ??= { templates: {}, errors: 0, examples: {}, errorExamples: [] });
+    const bucket = bucketAt(s, ms, emptyBucket);
+    if (!bucket) return findings;
     bucket.templates[line.templateId] = (bucket.templates[line.templateId] ?? 0) + 1;
     const examples = (bucket.examples[line.templateId] ??= []);
     if (examples.length < this.options.examples) examples.push(this.evidence(line));
@@ -144,10 +133,8 @@ export class ServiceLogWatch {
       bucket.errors++;
       if (bucket.errorExamples.length < this.options.examples) bucket.errorExamples.push(this.evidence(line));
     }
-    if (s.newestMinute === null || minute > s.newestMinute) {
-      s.newestMinute = minute;
-      findings.push(...this.closeBefore(minute - this.options.latenessMinutes * MINUTE));
-    }
+    // A silent minute is judged too: for a template that stopped, silence is the finding.
+    for (const due of closeDueMinutes(s, ms, this.options.latenessMinutes)) findings.push(...this.judge(due.minute, due.bucket ?? emptyBucket()));
     return findings;
   }
 
@@ -168,25 +155,6 @@ export class ServiceLogWatch {
   private isWarm(minute: number): boolean {
     const first = this.s.firstMinute;
     return first !== null && this.s.lines >= this.options.warmupLines && minute - first >= this.options.warmupMinutes * MINUTE;
-  }
-
-  /** Judges every minute before `end`, including silent ones (a silent minute is a drop). */
-  private closeBefore(end: number): AnomalyEvent[] {
-    const s = this.s;
-    const findings: AnomalyEvent[] = [];
-    const pending = Object.keys(s.buckets).map(Number).filter((m) => m < end).sort((a, b) => a - b);
-    if (pending.length === 0 && s.nextToClose === null) return findings;
-    let next = s.nextToClose ?? (pending[0] as number);
-    if ((end - next) / MINUTE > MAX_GAP_MINUTES) next = Math.max(next, end - MAX_GAP_MINUTES * MINUTE, pending[0] ?? next);
-    for (; next < end; next += MINUTE) {
-      const bucket = s.buckets[next] ?? { templates: {}, errors: 0, examples: {}, errorExamples: [] };
-      findings.push(...this.judge(next, bucket));
-      delete s.buckets[next];
-    }
-    // Buckets skipped by the gap cap are dropped rather than judged out of order.
-    for (const m of pending) if (m < next) delete s.buckets[m];
-    s.nextToClose = next;
-    return findings;
   }
 
   private judge(minute: number, bucket: MinuteBucket): AnomalyEvent[] {
@@ -332,7 +300,7 @@ export class ServiceLogWatch {
       service: this.service,
       fingerprint,
       signal,
-      timeUnixNano: nanosOfMillis(atMillis),
+      timeUnixNano: unixNanoOf(atMillis),
       score,
       summary,
       observed: extra.observed ?? null,
