@@ -61,7 +61,7 @@ export default [
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
-        { enforceBuildableLibDependency: false, allow: ['@vigil/cli', '@vigil/api', '@vigil/ingest', '@vigil/detect-worker'], depConstraints },
+        { enforceBuildableLibDependency: false, allow: ['@vigil/cli', '@vigil/api', '@vigil/ingest', '@vigil/detect-worker', '@vigil/responder'], depConstraints },
       ],
     },
   },

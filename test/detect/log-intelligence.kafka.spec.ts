@@ -9,7 +9,7 @@ import { getJson, startTestPlatform } from '../e2e/platform-fixture';
 import { collectorProducer, createPipelineTopics, pipelineEnv } from '../harness/pipeline-backbone';
 import { everydayLines, MINUTE_MS } from './log-traffic';
 
-/** GET /api/v1/log-templates items: the store's rows, examples being redacted evidence lines. */
+/** GET /api/log-templates items: the store's rows, examples being redacted evidence lines. */
 type TemplateJson = Omit<StoredTemplate, 'examples'> & { examples: AnomalyEvidence[] };
 
 const PAN_SPACED = '4111 1111 1111 1111';
@@ -52,7 +52,7 @@ describe('log intelligence: templates, log anomalies and redaction on Kafka + Po
     await expectEventually(async () => expect((await getJson(`${started.url}/readyz`)).status).toBe(200), { timeoutMs: 30000 });
     return started;
   };
-  const templates = async (p: Platform): Promise<TemplateJson[]> => (await getJson<{ items: TemplateJson[] }>(`${p.url}/api/v1/log-templates?service=${service}`)).body.items;
+  const templates = async (p: Platform): Promise<TemplateJson[]> => (await getJson<{ items: TemplateJson[] }>(`${p.url}/api/log-templates?service=${service}`, p.adminToken)).body.items;
   const templateTotal = async (p: Platform): Promise<number> =>
     Number((await p.db.query<{ n: string }>('SELECT coalesce(sum(count), 0)::text AS n FROM log_template_counts_1m WHERE service = $1', [service])).rows[0]?.n);
 
@@ -113,7 +113,7 @@ describe('log intelligence: templates, log anomalies and redaction on Kafka + Po
       });
       expect(fromTopic).toMatchObject({ status: 'open', service, evidence: [expect.objectContaining({ traceId: lockTrace, severityNumber: 17 })] });
       expect(fromTopic.score).toBeGreaterThan(0.9);
-      const stored = await getJson<{ items: { id: string; kind: string }[] }>(`${p.url}/api/v1/anomalies?service=${service}`);
+      const stored = await getJson<{ items: { id: string; kind: string }[] }>(`${p.url}/api/anomalies?service=${service}`, p.adminToken);
       expect(stored.body.items.map((a) => a.id)).toContain(fromTopic.id);
       // Everyday templates were learnt during the warm-up: not anomalies.
       const everydayIds = new Set(everyday.map((t) => t.templateId));
@@ -133,15 +133,16 @@ describe('log intelligence: templates, log anomalies and redaction on Kafka + Po
           expect(row.t).not.toContain('secret-token');
         }
       }
-      for (const path of [`/api/v1/logs?service=${service}&limit=1000`, `/api/v1/log-templates?service=${service}`, `/api/v1/anomalies?service=${service}`]) {
-        const text = await (await fetch(`${p.url}${path}`)).text();
-        expect(text).not.toMatch(PAN_PATTERN);
+      for (const path of [`/api/logs?service=${service}&limit=1000`, `/api/log-templates?service=${service}`, `/api/anomalies?service=${service}`]) {
+        const response = await fetch(`${p.url}${path}`, { headers: { authorization: `Bearer ${p.adminToken}` } });
+        expect(response.status).toBe(200);
+        expect(await response.text()).not.toMatch(PAN_PATTERN);
       }
       const masked = learnt.find((t) => t.template.startsWith('charge <*> declined for card'));
       if (!masked) throw new Error(`no template for the masked line among ${JSON.stringify(learnt.map((t) => t.template))}`);
       expect(masked?.examples[0]?.body).toBe('charge 77 declined for card [PAN ****1111]');
       // Counted per service, so the leak itself can be fixed.
-      const redactions = await getJson<{ items: { service: string; kind: string; count: number }[] }>(`${p.url}/api/v1/redactions`);
+      const redactions = await getJson<{ items: { service: string; kind: string; count: number }[] }>(`${p.url}/api/redactions`, p.adminToken);
       expect(redactions.body.items.filter((r) => r.service === service)).toEqual(
         expect.arrayContaining([expect.objectContaining({ kind: 'pan', count: 1 }), expect.objectContaining({ kind: 'bearer_token', count: 1 })]),
       );

@@ -68,7 +68,7 @@ describe('span RED anomalies on Kafka + PostgreSQL', () => {
       expect(opened.evidence.some((e) => e.severityNumber === 17 && /failed/.test(e.body) && e.traceId)).toBe(true);
       // Nothing opened during the healthy hours.
       expect(events.filter((e) => e.service === service && e.status === 'open' && Number(e.timeUnixNano.slice(0, -6)) < base + failingFrom * MINUTE_MS)).toEqual([]);
-      const api = await getJson<{ items: { id: string; kind: string; status: string }[] }>(`${p.url}/api/v1/anomalies?service=${service}`);
+      const api = await getJson<{ items: { id: string; kind: string; status: string }[] }>(`${p.url}/api/anomalies?service=${service}`, p.adminToken);
       expect(api.body.items).toContainEqual(expect.objectContaining({ id: opened.id, kind: 'span_red', status: 'open' }));
     } finally {
       await reader.stop();

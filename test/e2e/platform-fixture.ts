@@ -20,13 +20,14 @@ export async function startTestPlatform(env: Record<string, string>): Promise<{ 
   return { platform, config };
 }
 
-export async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(url);
+/** GET a JSON body; routes under /api/ need a token (the platform's is `platform.adminToken`). */
+export async function getJson<T>(url: string, token?: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: response.status, body: (await response.json()) as T };
 }
 
 export async function listLogs(platform: Platform, query: string): Promise<StoredLogJson[]> {
-  const { status, body } = await getJson<{ items: StoredLogJson[] }>(`${platform.url}/api/v1/logs?${query}`);
-  if (status !== 200) throw new Error(`GET /api/v1/logs answered ${status}`);
+  const { status, body } = await getJson<{ items: StoredLogJson[] }>(`${platform.url}/api/logs?${query}`, platform.adminToken);
+  if (status !== 200) throw new Error(`GET /api/logs answered ${status}`);
   return body.items;
 }

@@ -54,7 +54,7 @@ describe('walking skeleton: embedded (PGlite + in-process bus)', () => {
   });
 
   it('answers a bad query with a 400 that names the field', async () => {
-    const response = await getJson<{ error: string; issues: { path: string; message: string }[] }>(`${platform.url}/api/v1/logs?limit=5000&traceId=xyz`);
+    const response = await getJson<{ error: string; issues: { path: string; message: string }[] }>(`${platform.url}/api/logs?limit=5000&traceId=xyz`, platform.adminToken);
     expect(response.status).toBe(400);
     expect(response.body.issues.map((i) => i.path).sort()).toEqual(['limit', 'traceId']);
   });

@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { anomalyEventSchema } from '@vigil/contracts';
 import { AnomalyRepository, type Database, type StoredAnomaly } from '@vigil/store';
 import { z } from 'zod';
+import { ApiDoc } from './openapi/api-doc.decorator';
 import { DATABASE } from './tokens';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
@@ -11,7 +13,20 @@ export const anomaliesQuerySchema = z.object({
 });
 export type AnomaliesQuery = z.output<typeof anomaliesQuerySchema>;
 
-@Controller('api/v1/anomalies')
+export const storedAnomalySchema = z.object({
+  id: z.string(),
+  service: z.string(),
+  kind: z.string(),
+  fingerprint: z.string(),
+  status: z.enum(['open', 'recovered']).describe('open: still firing'),
+  score: z.number(),
+  summary: z.string(),
+  openedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  event: anomalyEventSchema.describe('The latest finding: evidence lines, expected band, score'),
+});
+
+@Controller('api/anomalies')
 export class AnomaliesController {
   private readonly repository: AnomalyRepository;
 
@@ -21,6 +36,7 @@ export class AnomaliesController {
 
   /** Newest first; each with its latest event (evidence lines, expected band, score). */
   @Get()
+  @ApiDoc({ summary: 'Anomalies, newest first, with their latest event', query: anomaliesQuerySchema, response: z.object({ items: z.array(storedAnomalySchema) }) })
   async list(@Query(new ZodValidationPipe(anomaliesQuerySchema)) query: AnomaliesQuery): Promise<{ items: StoredAnomaly[] }> {
     return { items: await this.repository.list(query) };
   }

@@ -1,16 +1,28 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Database } from '@vigil/store';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { ApiTokenRepository, type Database } from '@vigil/store';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { AnomaliesController } from './anomalies.controller';
+import { TokensController } from './api-tokens.controller';
+import { AuditController } from './audit.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenAuthenticator } from './auth/token-authenticator';
 import { HealthController } from './health.controller';
 import { LogRecordsController } from './log-records.controller';
 import { LogTemplatesController } from './log-templates.controller';
 import { MetricsController } from './metrics.controller';
+import { DocsController } from './openapi/docs.controller';
 import { OtlpGatewayModule } from './otlp-gateway/otlp-gateway.module';
 import type { OtlpGatewayOptions } from './otlp-gateway/otlp-gateway.options';
 import type { Readiness } from './readiness';
-import { DATABASE, METRICS_REGISTRY, READINESS } from './tokens';
+import { IncidentCommands } from './incidents/incident-commands';
+import { IncidentsController } from './incidents/incidents.controller';
+import { ResponseTimesController } from './incidents/response-times.controller';
+import { NoiseRulesController } from './noise/noise-rules.controller';
+import { PostmortemTemplates } from './postmortems/postmortem-templates';
+import { PostmortemsController } from './postmortems/postmortems.controller';
+import { DATABASE, METRICS_REGISTRY, POSTMORTEM_TEMPLATES, READINESS } from './tokens';
 
 export interface ApiDependencies {
   db: Database;
@@ -19,6 +31,10 @@ export interface ApiDependencies {
   otlpGateway?: OtlpGatewayOptions;
   /** Served at GET /metrics for Prometheus; without it /metrics is 404. */
   registry?: Registry;
+  /** The bootstrap admin's bearer token (VIGIL_ADMIN_TOKEN); without it only stored API tokens sign in. */
+  adminToken?: string;
+  /** Folder of postmortem templates (VIGIL_POSTMORTEM_TEMPLATES); default: the shipped ones. */
+  postmortemTemplatesDir?: string;
 }
 
 @Module({})
@@ -26,12 +42,19 @@ export class ApiModule {
   static forRoot(deps: ApiDependencies & { logger?: Logger }): DynamicModule {
     return {
       module: ApiModule,
-      imports: deps.otlpGateway ? [OtlpGatewayModule.forRoot(deps.otlpGateway, deps.logger?.child({ component: 'otlp-gateway' }))] : [],
-      controllers: [HealthController, LogRecordsController, LogTemplatesController, AnomaliesController, MetricsController],
+      // DiscoveryModule: the OpenAPI document is built from whatever controllers are registered.
+      imports: [DiscoveryModule, ...(deps.otlpGateway ? [OtlpGatewayModule.forRoot(deps.otlpGateway, deps.logger?.child({ component: 'otlp-gateway' }))] : [])],
+      controllers: [HealthController, LogRecordsController, LogTemplatesController, AnomaliesController, MetricsController, TokensController, AuditController, DocsController,
+        IncidentsController, PostmortemsController, NoiseRulesController, ResponseTimesController,
+      ],
       providers: [
         { provide: DATABASE, useValue: deps.db },
         { provide: READINESS, useValue: deps.readiness },
         { provide: METRICS_REGISTRY, useValue: deps.registry ?? null },
+        { provide: TokenAuthenticator, useFactory: (db: Database) => new TokenAuthenticator(new ApiTokenRepository(db), deps.adminToken), inject: [DATABASE] },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: POSTMORTEM_TEMPLATES, useValue: new PostmortemTemplates(deps.postmortemTemplatesDir ?? 'templates/postmortems') },
+        IncidentCommands,
       ],
     };
   }

@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { normalizedLogRecordSchema } from '@vigil/contracts';
 import { LogRecordRepository, type Database, type StoredLogRecord } from '@vigil/store';
 import { z } from 'zod';
+import { ApiDoc } from './openapi/api-doc.decorator';
 import { DATABASE } from './tokens';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
@@ -12,7 +14,14 @@ export const logRecordsQuerySchema = z.object({
 });
 export type LogRecordsQuery = z.output<typeof logRecordsQuerySchema>;
 
-@Controller('api/v1/logs')
+export const storedLogRecordSchema = normalizedLogRecordSchema.extend({
+  id: z.string().describe('Pass as beforeId to page'),
+  recordKey: z.string(),
+  source: z.string().describe('Where it came from, e.g. otlp_logs/2@1234'),
+  time: z.iso.datetime(),
+});
+
+@Controller('api/logs')
 export class LogRecordsController {
   private readonly repository: LogRecordRepository;
 
@@ -22,6 +31,7 @@ export class LogRecordsController {
 
   /** Newest first; page with `beforeId` = the last id seen. */
   @Get()
+  @ApiDoc({ summary: 'Evidence log lines (redacted), newest first', query: logRecordsQuerySchema, response: z.object({ items: z.array(storedLogRecordSchema) }) })
   async list(@Query(new ZodValidationPipe(logRecordsQuerySchema)) query: LogRecordsQuery): Promise<{ items: StoredLogRecord[] }> {
     return { items: await this.repository.list(query) };
   }

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { LogTemplateRepository, RedactionRepository, type Database, type StoredTemplate } from '@vigil/store';
 import { z } from 'zod';
+import { ApiDoc } from './openapi/api-doc.decorator';
 import { DATABASE } from './tokens';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
@@ -15,7 +16,21 @@ export const redactionsQuerySchema = z.object({
   sinceHours: z.coerce.number().int().min(1).max(24 * 90).default(24),
 });
 
-@Controller('api/v1')
+export const storedTemplateSchema = z.object({
+  service: z.string(),
+  templateId: z.number().int(),
+  template: z.string().describe('e.g. lock wait timeout exceeded on table <*>'),
+  count: z.number().int(),
+  firstSeen: z.iso.datetime(),
+  lastSeen: z.iso.datetime(),
+  examples: z.array(z.unknown()).describe('Example lines (redacted) with their trace ids'),
+  mergedInto: z.number().int().nullable(),
+  aliases: z.array(z.number().int()).describe('Ids merged into this one (their counts are included)'),
+});
+
+const redactionTotalSchema = z.object({ service: z.string(), kind: z.string(), count: z.number().int(), lastSeen: z.iso.datetime() });
+
+@Controller('api')
 export class LogTemplatesController {
   private readonly templates: LogTemplateRepository;
   private readonly redactions: RedactionRepository;
@@ -27,12 +42,14 @@ export class LogTemplatesController {
 
   /** Mined templates, most frequent first, with counts, first/last seen and example lines. */
   @Get('log-templates')
+  @ApiDoc({ summary: 'Mined log templates, most frequent first', query: logTemplatesQuerySchema, response: z.object({ items: z.array(storedTemplateSchema) }) })
   async list(@Query(new ZodValidationPipe(logTemplatesQuerySchema)) query: LogTemplatesQuery): Promise<{ items: StoredTemplate[] }> {
     return { items: await this.templates.list(query) };
   }
 
   /** What ingestion masked (card numbers, tokens…) per service and kind: where the leaks are. */
   @Get('redactions')
+  @ApiDoc({ summary: 'What ingestion masked, per service and kind', query: redactionsQuerySchema, response: z.object({ items: z.array(redactionTotalSchema) }) })
   async listRedactions(@Query(new ZodValidationPipe(redactionsQuerySchema)) query: z.output<typeof redactionsQuerySchema>) {
     return { items: await this.redactions.totals(new Date(Date.now() - query.sinceHours * 3_600_000)) };
   }

@@ -18,6 +18,7 @@ const BENCHMARKS: Record<string, string> = {
   ingest: 'test/bench/ingest/ingest.bench.ts',
   logs: 'test/bench/logs/logs.bench.ts',
   detect: 'test/bench/detect/detect.bench.ts',
+  incidents: 'test/bench/incidents/incidents.bench.ts',
 };
 
 export const benchCommand: Command = {

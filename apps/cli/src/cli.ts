@@ -3,6 +3,7 @@ import { UsageError, type Command, type CommandContext } from './command';
 import { benchCommand } from './bench.command';
 import { detectCommand } from './detect.command';
 import { detectWorkerCommand } from './detect-worker.command';
+import { responderCommand } from './responder.command';
 import { ingestCommand } from './ingest.command';
 import { migrateCommand } from './migrate.command';
 import { parseLogsCommand } from './parse-logs.command';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly Command[] = [
   startCommand,
   ingestCommand,
   detectWorkerCommand,
+  responderCommand,
   migrateCommand,
   detectCommand,
   parseLogsCommand,

@@ -3,7 +3,8 @@ import { openBus, type MessageBus } from '@vigil/bus';
 import type { VigilConfig } from '@vigil/config';
 import { startDetect, type DetectWorker } from '@vigil/detect-worker';
 import { startIngest, type IngestWorker } from '@vigil/ingest';
-import { migrate, openDatabase, type Database } from '@vigil/store';
+import { startResponder, storedTopology, type Responder } from '@vigil/responder';
+import { generateApiToken, migrate, openDatabase, type Database } from '@vigil/store';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
@@ -12,6 +13,8 @@ export interface Platform {
   readonly registry: Registry;
   readonly db: Database;
   readonly bus: MessageBus;
+  /** The bootstrap admin's bearer token: VIGIL_ADMIN_TOKEN, or the one generated for this run when it is unset. */
+  readonly adminToken: string;
   /** Stop in order: stop accepting HTTP, stop consuming (in-flight batches finish and commit), close. */
   stop(): Promise<void>;
 }
@@ -28,9 +31,12 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
   let migrated = false;
   let ingest: IngestWorker | undefined;
   let detect: DetectWorker | undefined;
+  let responder: Responder | undefined;
   let stopRequested = false;
   let ingestReady = false;
   let api: ApiServer | undefined;
+  // Without a configured token, one for this run only (never stored): the API is never open, even on a laptop.
+  const adminToken = config.VIGIL_ADMIN_TOKEN ?? generateApiToken();
   const bus = options.bus ?? openBus(config, { onLog: (level, message, extra) => logger[level](extra, message) });
   try {
     const applied = await migrate(db);
@@ -53,6 +59,8 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
         db,
         logger,
         registry,
+        adminToken,
+        postmortemTemplatesDir: config.VIGIL_POSTMORTEM_TEMPLATES,
         otlpGateway: {
           bus,
           topics: { logs: config.VIGIL_TOPIC_OTLP_LOGS, metrics: config.VIGIL_TOPIC_OTLP_METRICS, traces: config.VIGIL_TOPIC_OTLP_SPANS },
@@ -68,8 +76,15 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
       },
       { host: config.HOST, port: config.PORT },
     );
+    if (!config.VIGIL_ADMIN_TOKEN) {
+      logger.warn(
+        { url: api.url },
+        `VIGIL_ADMIN_TOKEN is unset, so this run made an admin token: sign in with "Authorization: Bearer ${adminToken}" or open ${api.url}/#token=${adminToken} (set VIGIL_ADMIN_TOKEN to keep one across restarts)`,
+      );
+    }
     // Downstream first: ingest starts taking work only once detection is consuming, so the
     // pipeline is live end to end when the platform reports ready.
+    responder = await startResponder({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'responder' }), topology: storedTopology(db) });
     detect = await startDetect({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'detect' }) });
     const detecting = detect;
     void detecting.ready
@@ -87,15 +102,17 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
     stopRequested = true;
     await api?.close().catch(() => undefined);
     await detect?.stop().catch(() => undefined);
+    await responder?.stop().catch(() => undefined);
     await bus.shutdown().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }
-  const started = { api, detect };
+  const started = { api, detect, responder };
   let stopping: Promise<void> | undefined;
   return {
     url: started.api.url,
     registry,
+    adminToken,
     db,
     bus,
     stop: () =>
@@ -105,6 +122,7 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
         await started.api.close();
         await ingest?.stop();
         await started.detect.stop();
+        await started.responder.stop();
         await bus.shutdown();
         await db.close();
         logger.info('stopped cleanly');

@@ -1,5 +1,6 @@
 import type { MessageBus, Subscription } from '@vigil/bus';
 import type { VigilConfig } from '@vigil/config';
+import { SpanCallLinker } from '@vigil/incidents';
 import { SensitiveDataRedactor } from '@vigil/redact';
 import { EvidenceSampler } from '@vigil/rollup';
 import { RetentionRepository, type Database } from '@vigil/store';
@@ -44,7 +45,11 @@ export async function startIngest(deps: IngestDependencies): Promise<IngestWorke
   const processors = new Map<string, TopicProcessor>([
     [config.VIGIL_TOPIC_OTLP_LOGS, processorFor(new LogsPipeline(encoding, maxBytes, sampler, new SensitiveDataRedactor({ patterns: config.VIGIL_REDACT_PATTERNS })))],
     [config.VIGIL_TOPIC_OTLP_METRICS, processorFor(new MetricsPipeline(encoding, maxBytes))],
-    [config.VIGIL_TOPIC_OTLP_SPANS, processorFor(new TracesPipeline(encoding, maxBytes, sampler))],
+    // One span call linker per process: a callee's and its caller's spans arrive in different
+    // messages, often on different partitions. Its memory is a cache: a restart loses only the calls
+    // whose other half was seen before it, and halves consumed by other processes are not linked
+    // (docs/architecture.md: partition traces by id).
+    [config.VIGIL_TOPIC_OTLP_SPANS, processorFor(new TracesPipeline(encoding, maxBytes, sampler, new SpanCallLinker()))],
   ]);
   const signalOf = (topic: string): string => processors.get(topic)?.signal ?? 'unknown';
   // One consumer per worker over all three topics: kafkajs assigns every topic of a group to

@@ -19,6 +19,7 @@ export interface ProcessorOptions {
  * 3. in one transaction: lock this partition's applied offset, aggregate only the messages past
  *    it, upsert rollups and evidence, wait for the signals to be on the bus, advance the offset.
  *    A redelivered batch changes nothing.
+ * 4. tell the pipeline how the transaction ended (`settled`), for state it keeps across batches.
  */
 export class OtlpIngestProcessor<R, A> implements TopicProcessor {
   constructor(
@@ -56,18 +57,28 @@ export class OtlpIngestProcessor<R, A> implements TopicProcessor {
     }
 
     const last = batch[batch.length - 1] as BusMessage;
-    const result = await this.db.transaction(async (tx) => {
-      const offsets = new IngestOffsetRepository(tx);
-      const next = await offsets.lock(ref, this.options.consumerGroup);
-      const todo = decoded.filter((d) => BigInt(d.message.offset) >= next);
-      if (todo.length === 0) return { todo, written: {} };
-      const aggregate = this.pipeline.newAggregate();
-      for (const d of todo) this.pipeline.add(aggregate, d);
-      const written = await this.pipeline.write(tx, aggregate);
-      await publishing;
-      await offsets.advance(ref, BigInt(last.offset) + 1n, this.options.consumerGroup);
-      return { todo, written };
-    });
+    // The attempt's aggregate, and whether only COMMIT was left: the pipeline is told the outcome.
+    const attempt: { aggregate?: A; committing: boolean } = { committing: false };
+    let result: { todo: DecodedMessage<R>[]; written: Record<string, number> };
+    try {
+      result = await this.db.transaction(async (tx) => {
+        const offsets = new IngestOffsetRepository(tx);
+        const next = await offsets.lock(ref, this.options.consumerGroup);
+        const todo = decoded.filter((d) => BigInt(d.message.offset) >= next);
+        if (todo.length === 0) return { todo, written: {} };
+        const aggregate = (attempt.aggregate = this.pipeline.newAggregate());
+        for (const d of todo) this.pipeline.add(aggregate, d);
+        const written = await this.pipeline.write(tx, aggregate);
+        await publishing;
+        await offsets.advance(ref, BigInt(last.offset) + 1n, this.options.consumerGroup);
+        attempt.committing = true;
+        return { todo, written };
+      });
+    } catch (error) {
+      if (attempt.aggregate !== undefined) this.pipeline.settled?.(attempt.aggregate, attempt.committing ? 'unknown' : 'rolled_back');
+      throw error;
+    }
+    if (attempt.aggregate !== undefined) this.pipeline.settled?.(attempt.aggregate, 'committed');
     await publishing;
 
     const signal = this.pipeline.signal;

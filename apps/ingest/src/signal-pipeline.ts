@@ -19,7 +19,18 @@ export interface SignalPipeline<R, A> {
   add(aggregate: A, decoded: DecodedMessage<R>): void;
   /** Writes the aggregate inside the offsets transaction; returns rows written per table. */
   write(tx: Queryable, aggregate: A): Promise<Record<string, number>>;
+  /**
+   * How the transaction that wrote the aggregate ended, for a pipeline that keeps state across
+   * batches (the traces pipeline's span call linker) and must apply or give back what it staged.
+   */
+  settled?(aggregate: A, outcome: TransactionOutcome): void;
 }
+
+/**
+ * `rolled_back`: the batch will be redone. `unknown`: COMMIT itself failed, so it may or may not
+ * have applied (a redelivery then finds out from the offsets, but the pipeline cannot).
+ */
+export type TransactionOutcome = 'committed' | 'rolled_back' | 'unknown';
 
 /** What the worker needs of a processor, whatever its pipeline's record types. */
 export interface TopicProcessor {

@@ -1,12 +1,15 @@
 import type { NormalizedSpan, OtlpEncoding, SignalBatch } from '@vigil/contracts';
+import type { SpanCallLinker, SpanLinkBatch } from '@vigil/incidents';
 import { decodeTracesRequest } from '@vigil/otlp';
 import { EvidenceSampler, minuteOf, SpanRedRollup } from '@vigil/rollup';
-import { RollupRepository, SpanSampleRepository, type Queryable, type SpanSampleToStore } from '@vigil/store';
-import { byService, sourceOf, type DecodedMessage, type SignalPipeline } from './signal-pipeline';
+import { RollupRepository, ServiceCallRepository, SpanSampleRepository, type Queryable, type SpanSampleToStore } from '@vigil/store';
+import { byService, sourceOf, type DecodedMessage, type SignalPipeline, type TransactionOutcome } from './signal-pipeline';
 
 interface TraceAggregate {
   red: SpanRedRollup;
   samples: SpanSampleToStore[];
+  /** Cross-service calls, linked against what earlier batches left in the linker. */
+  links: SpanLinkBatch;
 }
 
 /** A span worth keeping as evidence beyond the per-minute quota: it failed or was slow. */
@@ -19,6 +22,8 @@ export class TracesPipeline implements SignalPipeline<NormalizedSpan, TraceAggre
     private readonly encoding: OtlpEncoding,
     private readonly maxBytes: number,
     private readonly sampler: EvidenceSampler,
+    /** One per process, shared by every consumer and partition: its memory spans batches. */
+    private readonly linker: SpanCallLinker,
   ) {}
 
   decode(value: Buffer): NormalizedSpan[] {
@@ -45,7 +50,7 @@ export class TracesPipeline implements SignalPipeline<NormalizedSpan, TraceAggre
   }
 
   newAggregate(): TraceAggregate {
-    return { red: new SpanRedRollup(), samples: [] };
+    return { red: new SpanRedRollup(), samples: [], links: this.linker.begin() };
   }
 
   add(aggregate: TraceAggregate, { message, records }: DecodedMessage<NormalizedSpan>): void {
@@ -57,6 +62,7 @@ export class TracesPipeline implements SignalPipeline<NormalizedSpan, TraceAggre
       if (this.sampler.offer(span.service, span.name, minute, problem)) {
         aggregate.samples.push({ source, span });
       }
+      aggregate.links.add(span);
     }
   }
 
@@ -64,6 +70,14 @@ export class TracesPipeline implements SignalPipeline<NormalizedSpan, TraceAggre
     const red = aggregate.red.rows();
     await new RollupRepository(tx).addSpanRed(red);
     const samples = await new SpanSampleRepository(tx).insertMany(aggregate.samples);
-    return { span_red_1m: red.length, span_samples: samples };
+    const calls = await new ServiceCallRepository(tx).add(aggregate.links.calls());
+    return { span_red_1m: red.length, span_samples: samples, service_calls_1m: calls };
+  }
+
+  settled(aggregate: TraceAggregate, outcome: TransactionOutcome): void {
+    if (outcome === 'committed') aggregate.links.commit();
+    else if (outcome === 'rolled_back') aggregate.links.abort();
+    // 'unknown': dropped. Had it applied, its calls are in; had it not, the few it took from the
+    // linker are lost — never counted twice.
   }
 }

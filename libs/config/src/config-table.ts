@@ -7,9 +7,9 @@ interface SchemaWithDefault {
 function defaultOf(schema: SchemaWithDefault): string {
   let current: SchemaWithDefault | undefined = schema;
   while (current?.def) {
-    if (current.def.type === 'default') {
+    if (current.def.type === 'default' || current.def.type === 'prefault') {
       const value = current.def.defaultValue;
-      return `\`${Array.isArray(value) ? JSON.stringify(value) : String(value)}\``;
+      return `\`${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}\``;
     }
     current = current.def.innerType;
   }

@@ -1,3 +1,4 @@
+import { serviceCatalogSchema } from '@vigil/incidents';
 import { z } from 'zod';
 
 const bool = z
@@ -25,6 +26,22 @@ const regexList = z
     ctx.addIssue({ code: 'custom', message: 'expected a JSON array of regular expressions, e.g. ["secret=\\S+"]' });
     return z.NEVER;
   });
+const serviceCatalog = z.string().transform((v, ctx) => {
+  let json: unknown;
+  try {
+    json = JSON.parse(v);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `expected JSON (${(error as Error).message})` });
+    return z.NEVER;
+  }
+  const parsed = serviceCatalogSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    ctx.addIssue({ code: 'custom', message: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name ([a-zA-Z0-9._-], at most 249 chars)');
 
 /**
@@ -35,6 +52,11 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP API listens on (0.0.0.0 in containers).'),
   PORT: port.default(3000).describe('HTTP port of the API and dashboard.'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level.'),
+  VIGIL_ADMIN_TOKEN: z
+    .string()
+    .min(16, 'expected at least 16 characters')
+    .optional()
+    .describe('Bearer token of the bootstrap admin (creates the other API tokens). Unset: `vigil start` makes one per run and logs it.'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
@@ -74,6 +96,16 @@ export const configSchema = z.object({
   VIGIL_DETECT_GROUP: z.string().min(1).default('vigil-detect').describe('Consumer group of the detect workers (vigil.signals).'),
   VIGIL_TOPIC_ANOMALIES: topicName.default('vigil.anomalies').describe('Anomaly events from detection, keyed by service.'),
   VIGIL_LOG_WARMUP_MINUTES: positiveInt.default(10).describe("Event-time minutes of a service's logs learnt before new templates count as anomalies."),
+  VIGIL_RESPONDER_GROUP: z.string().min(1).default('vigil-responder').describe('Consumer group of the responders (vigil.anomalies).'),
+  VIGIL_SERVICES: serviceCatalog
+    .prefault('{}')
+    .describe('Service catalog as JSON: {"gateway": {"customerFacing": true, "slo": {"errorRatio": 0.01, "latencyP95Ms": 500}}}. Severity is judged against it.'),
+  VIGIL_INCIDENT_JOIN_WINDOW_MINUTES: positiveInt.default(10).describe('An anomaly joins an open incident active this recently, if their services are connected.'),
+  VIGIL_INCIDENT_MAX_HOPS: positiveInt.default(2).describe('…connected = within this many calls in the dependency graph learnt from traces.'),
+  VIGIL_INCIDENT_RESOLVE_AFTER_MINUTES: positiveInt.default(10).describe('An incident resolves itself once every signal has been recovered this long (event time).'),
+  VIGIL_INCIDENT_COOLDOWN_MINUTES: positiveInt.default(30).describe('A signal firing again this soon after its incident resolved reopens it instead of opening another.'),
+  VIGIL_TOPOLOGY_REFRESH_MS: z.coerce.number().int().min(0).default(30000).describe('How often a responder re-reads the service dependency graph.'),
+  VIGIL_POSTMORTEM_TEMPLATES: z.string().min(1).default('templates/postmortems').describe('Folder of postmortem templates (*.md); default.md is used unless another is asked for.'),
   VIGIL_SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000).describe('Time to finish in-flight work on SIGTERM before exiting.'),
 });
 

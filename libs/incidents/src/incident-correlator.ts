@@ -15,6 +15,8 @@ export interface IncidentMember {
   /** Anomaly events folded into this member (dedup count). */
   events: number;
   peakScore: number;
+  /** The largest observed value (error ratio, latency…): what severity compares with SLOs. */
+  peakObserved: number | null;
   recoveredAtMs: number | null;
   /** The event that opened it, kept as evidence. */
   first: AnomalyEvent;
@@ -31,6 +33,15 @@ export interface Incident {
   resolvedAtMs: number | null;
   services: string[];
   members: IncidentMember[];
+  /** Declared by a human: signals may join it, but only a human resolves it. */
+  declared?: boolean;
+}
+
+/** What a correlator resumes from: the incidents that can still change, and its clocks. */
+export interface CorrelatorState {
+  incidents: Incident[];
+  watermarkMs: number;
+  nextNumber: number;
 }
 
 export type IncidentChange =
@@ -51,19 +62,60 @@ const MINUTE = 60_000;
  */
 export class IncidentCorrelator {
   private readonly options: CorrelationOptions;
-  private readonly incidents: Incident[] = [];
+  private incidents: Incident[] = [];
   private readonly byFingerprint = new Map<string, Incident>();
   private watermarkMs = 0;
+  private nextNumber = 1;
 
   constructor(
-    private readonly graph: ServiceDependencyGraph,
+    private graph: ServiceDependencyGraph,
     options: Partial<CorrelationOptions> = {},
+    state?: CorrelatorState,
   ) {
     this.options = { ...DEFAULT_CORRELATION_OPTIONS, ...options };
+    if (state) {
+      this.incidents = state.incidents.filter((i) => i.status !== 'merged');
+      this.watermarkMs = state.watermarkMs;
+      this.nextNumber = state.nextNumber;
+      for (const incident of this.incidents) for (const m of incident.members) this.byFingerprint.set(m.fingerprint, incident);
+    }
   }
 
   all(): readonly Incident[] {
     return this.incidents;
+  }
+
+  /** Event time of the newest anomaly seen. */
+  get watermark(): number {
+    return this.watermarkMs;
+  }
+
+  /** The number the next incident gets (numbers are shared with incidents declared by hand). */
+  get upcomingNumber(): number {
+    return this.nextNumber;
+  }
+
+  /** The topology changes as traces teach it; incidents already formed keep their members. */
+  useGraph(graph: ServiceDependencyGraph): void {
+    this.graph = graph;
+  }
+
+  /**
+   * Forgets incidents that can no longer change: merged ones, and resolved ones past the
+   * cool-down in which a returning signal would reopen them. Keeps memory flat over months.
+   */
+  prune(): Incident[] {
+    const keep: Incident[] = [];
+    const dropped: Incident[] = [];
+    for (const incident of this.incidents) {
+      const settled =
+        incident.status === 'merged' ||
+        (incident.status === 'resolved' && incident.resolvedAtMs !== null && this.watermarkMs - incident.resolvedAtMs > this.options.cooldownMinutes * MINUTE);
+      (settled ? dropped : keep).push(incident);
+    }
+    for (const incident of dropped) for (const m of incident.members) if (this.byFingerprint.get(m.fingerprint) === incident) this.byFingerprint.delete(m.fingerprint);
+    this.incidents = keep;
+    return dropped;
   }
 
   apply(event: AnomalyEvent): IncidentChange[] {
@@ -79,6 +131,9 @@ export class IncidentCorrelator {
       if (known && member && member.recoveredAtMs === null) {
         member.recoveredAtMs = at;
         changes.push({ type: 'recovered', incident: known, member, atMs: at });
+        // Partitions interleave: event time may already be past the resolve delay (another
+        // service's later event came first), so the recovery can settle its incident now.
+        changes.push(...this.resolveQuiet());
       }
       return changes;
     }
@@ -88,8 +143,17 @@ export class IncidentCorrelator {
         member.events++;
         member.lastAtMs = Math.max(member.lastAtMs, at);
         member.peakScore = Math.max(member.peakScore, event.score);
+        member.peakObserved = maxObserved(member.peakObserved, event.observed);
         member.recoveredAtMs = null;
         known.lastActivityMs = Math.max(known.lastActivityMs, at);
+        changes.push({ type: 'deduplicated', incident: known, member, atMs: at });
+        return changes;
+      }
+      // A human may resolve an incident while a signal's episode still runs: its updates are
+      // the same episode, not a recurrence, so only a new episode (an `open`) reopens.
+      if (event.status === 'update') {
+        member.events++;
+        member.lastAtMs = Math.max(member.lastAtMs, at);
         changes.push({ type: 'deduplicated', incident: known, member, atMs: at });
         return changes;
       }
@@ -99,6 +163,7 @@ export class IncidentCorrelator {
         known.lastActivityMs = at;
         member.events++;
         member.lastAtMs = at;
+        member.peakObserved = maxObserved(member.peakObserved, event.observed);
         member.recoveredAtMs = null;
         changes.push({ type: 'reopened', incident: known, member, atMs: at });
         return changes;
@@ -113,6 +178,7 @@ export class IncidentCorrelator {
       lastAtMs: at,
       events: 1,
       peakScore: event.score,
+      peakObserved: event.observed,
       recoveredAtMs: null,
       first: event,
     };
@@ -128,8 +194,8 @@ export class IncidentCorrelator {
       return changes;
     }
     const incident: Incident = {
-      id: `inc-${event.id}`,
-      number: this.incidents.length + 1,
+      id: incidentIdFor(event.id),
+      number: this.nextNumber++,
       status: 'open',
       openedAtMs: at,
       lastActivityMs: at,
@@ -173,7 +239,8 @@ export class IncidentCorrelator {
   private resolveQuiet(): IncidentChange[] {
     const changes: IncidentChange[] = [];
     for (const incident of this.incidents) {
-      if (incident.status !== 'open' || incident.members.some((m) => m.recoveredAtMs === null)) continue;
+      // A human declared it for reasons the signals may not show: a human resolves it.
+      if (incident.status !== 'open' || incident.declared || incident.members.length === 0 || incident.members.some((m) => m.recoveredAtMs === null)) continue;
       const lastRecovery = Math.max(...incident.members.map((m) => m.recoveredAtMs as number));
       if (this.watermarkMs - lastRecovery < this.options.resolveAfterMinutes * MINUTE) continue;
       incident.status = 'resolved';
@@ -182,4 +249,17 @@ export class IncidentCorrelator {
     }
     return changes;
   }
+}
+
+const maxObserved = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
+
+/**
+ * Deterministic (a replay opens the same ids) and safe in a URL path: detection's event ids are
+ * hex already; anything else is hashed (FNV-1a, 64 bits).
+ */
+export function incidentIdFor(eventId: string): string {
+  if (/^[A-Za-z0-9_-]{1,64}$/.test(eventId)) return `inc-${eventId}`;
+  let h = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(eventId)) h = BigInt.asUintN(64, (h ^ BigInt(byte)) * 0x100000001b3n);
+  return `inc-${h.toString(16).padStart(16, '0')}`;
 }

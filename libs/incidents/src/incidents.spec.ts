@@ -107,3 +107,35 @@ describe('ServiceDependencyGraph', () => {
     expect(graph.dependsOn('postgres', 'gateway')).toBe(false);
   });
 });
+
+describe('IncidentCorrelator state', () => {
+  it('resumes from saved state: numbers continue, fingerprints dedup, manual incidents never auto-resolve', () => {
+    const first = run([anomaly('search', 'cpu', 0)]).correlator;
+    const manual = { id: 'inc-manual', number: first.upcomingNumber, status: 'open' as const, openedAtMs: T0, lastActivityMs: T0, resolvedAtMs: null, services: ['billing'], members: [], declared: true };
+    const state = { incidents: [...first.all().map((i) => structuredClone(i)), manual], watermarkMs: first.watermark, nextNumber: first.upcomingNumber + 1 };
+    const resumed = new IncidentCorrelator(graph, {}, state);
+    const changes = [anomaly('search', 'cpu', 1, 'update'), anomaly('billing', 'errors', 2), anomaly('email', 'errors', 3)].flatMap((e) => resumed.apply(e));
+    expect(changes.map((c) => c.type)).toEqual(['deduplicated', 'joined', 'opened']);
+    expect(resumed.all().find((i) => i.services.includes('email'))?.number).toBe(3);
+    // Everything recovers; long after, the automatic incidents resolve and can be pruned.
+    const later = [anomaly('search', 'cpu', 4, 'recover'), anomaly('billing', 'errors', 4, 'recover'), anomaly('email', 'errors', 4, 'recover'), anomaly('x', 'y', 100)].flatMap((e) => resumed.apply(e));
+    expect(later.filter((c) => c.type === 'resolved').map((c) => c.incident.id).sort()).toEqual(resumed.all().filter((i) => i.services[0] === 'search' || i.services[0] === 'email').map((i) => i.id).sort());
+    expect(resumed.all().find((i) => i.id === 'inc-manual')?.status).toBe('open');
+  });
+
+  it('prunes incidents past the reopen cool-down, keeping memory flat', () => {
+    const { correlator } = run([anomaly('search', 'cpu', 0), anomaly('search', 'cpu', 1, 'recover'), anomaly('other', 'z', 200)]);
+    const dropped = correlator.prune();
+    expect(dropped.map((i) => i.services[0])).toEqual(['search']);
+    expect(correlator.all().map((i) => i.services[0])).toEqual(['other']);
+  });
+});
+
+describe('IncidentCorrelator across interleaved partitions', () => {
+  it('resolves when the last recovery arrives after later events from elsewhere moved event time on', () => {
+    const { changes } = run([anomaly('search', 'cpu', 0), anomaly('other', 'z', 60), anomaly('search', 'cpu', 2, 'recover')]);
+    const resolved = changes.filter((c) => c.type === 'resolved');
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]!.atMs).toBe(T0 + 12 * MIN);
+  });
+});

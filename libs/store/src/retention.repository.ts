@@ -13,7 +13,7 @@ export class RetentionRepository {
     const rollupCutoff = new Date(now.getTime() - policy.rollupDays * 86_400_000);
     const evidenceCutoff = new Date(now.getTime() - policy.evidenceDays * 86_400_000);
     const deleted: Record<string, number> = {};
-    for (const table of ['log_counts_1m', 'span_red_1m', 'metric_rollups_1m', 'log_template_counts_1m', 'redaction_counts_1m']) {
+    for (const table of ['log_counts_1m', 'span_red_1m', 'metric_rollups_1m', 'log_template_counts_1m', 'redaction_counts_1m', 'service_calls_1m']) {
       deleted[table] = (await this.db.query(`DELETE FROM ${table} WHERE minute < $1`, [rollupCutoff])).rowCount;
     }
     deleted['metric_series'] = (await this.db.query('DELETE FROM metric_series WHERE last_seen < $1', [rollupCutoff])).rowCount;

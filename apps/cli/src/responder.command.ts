@@ -1,0 +1,7 @@
+import { startResponder, storedTopology } from '@vigil/responder';
+import { workerCommand } from './worker.command';
+
+/** The responder alone: vigil.anomalies → incidents. Any number may run; they take turns on one lock. */
+export const responderCommand = workerCommand('responder', 'run only the responder: anomalies from vigil.anomalies → incidents', (deps) =>
+  startResponder({ ...deps, topology: storedTopology(deps.db) }),
+);
