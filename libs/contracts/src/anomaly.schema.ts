@@ -8,6 +8,8 @@ export const ANOMALY_KINDS = [
   'log_error_surge',
   'metric',
   'span_red',
+  /** An alert from another system (Alertmanager, Grafana, PagerDuty, a generic webhook), carried as a signal. */
+  'alert',
 ] as const;
 export type AnomalyKind = (typeof ANOMALY_KINDS)[number];
 

@@ -1,0 +1,2 @@
+export { ActionCatalog } from './remediation-action';
+export type { ActionContext, ActionResult, RemediationAction } from './remediation-action';
