@@ -51,6 +51,8 @@ export const anomalyEventSchema = z.object({
   upper: z.number().nullable(),
   template: z.object({ id: z.number().int(), text: z.string() }).nullable(),
   evidence: z.array(anomalyEvidenceSchema),
+  /** Labels of an `alert` (alertname, severity, …) that runbook triggers match on. */
+  labels: z.record(z.string(), z.string()).optional(),
 });
 export type AnomalyEvent = z.infer<typeof anomalyEventSchema>;
 export type AnomalyEvidence = z.infer<typeof anomalyEvidenceSchema>;

@@ -122,6 +122,8 @@ export const runbookSchema = z
     guards: guardsSchema.default({ cooldownMinutes: 30, maxRunsPerHour: 3, maxConcurrentRuns: 1, blastRadius: { maxTargets: 1 }, freezeWindows: [] }),
     steps: z.array(stepSchema).min(1),
     rollback: z.array(actionCall.extend({ name, target: z.string().min(1).max(256) }).strict()).default([]),
+    /** The only programs `shell.run` steps may start (absolute paths), reviewed with the runbook. */
+    allowCommands: z.array(z.string().regex(/^\/[A-Za-z0-9._/-]+$/, 'expected an absolute program path')).default([]),
   })
   .strict()
   .superRefine((rb, ctx) => {
@@ -130,8 +132,12 @@ export const runbookSchema = z
       if (names.has(step.name)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'name'], message: `step name "${step.name}" is used twice` });
       names.add(step.name);
       if (step.type !== 'action') return;
-      if (step.action === 'shell.run' && JSON.stringify(step.with).includes('{{')) {
-        ctx.addIssue({ code: 'custom', path: ['steps', i, 'with'], message: 'shell.run takes literal arguments only: no placeholders' });
+      if (step.action === 'shell.run') {
+        if (JSON.stringify(step.with).includes('{{')) ctx.addIssue({ code: 'custom', path: ['steps', i, 'with'], message: 'shell.run takes literal arguments only: no placeholders' });
+        const command = step.with['command'];
+        if (typeof command !== 'string' || !rb.allowCommands.includes(command)) {
+          ctx.addIssue({ code: 'custom', path: ['steps', i, 'with', 'command'], message: `shell.run may only start a program listed in allowCommands (${rb.allowCommands.join(', ') || 'none listed'})` });
+        }
       }
       // Anything that runs without a human must be undoable.
       const unattended = rb.risk === 'low' && !rb.steps.slice(0, i).some((s) => s.type === 'approval');
