@@ -57,6 +57,14 @@ else
   pg_up "$TEST_DATABASE_URL" || fail "TEST_DATABASE_URL does not answer"
 fi
 
+# 2b. Prometheus Alertmanager: the real sender in test/inbound/alertmanager-real.spec.ts ------
+# Installed like PostgreSQL when missing and root allows; otherwise that suite fails saying how.
+if [ -z "${VIGIL_TEST_ALERTMANAGER:-}" ] && [ ! -x /usr/bin/prometheus-alertmanager ]; then
+  say "installing Prometheus Alertmanager (apt-get install prometheus-alertmanager)"
+  apt_install --no-install-recommends prometheus-alertmanager \
+    || say "cannot install prometheus-alertmanager (needs root for apt-get install prometheus-alertmanager): test/inbound/alertmanager-real.spec.ts will fail until it is installed or VIGIL_TEST_ALERTMANAGER names an alertmanager binary"
+fi
+
 # 3. Kafka-protocol broker: librdkafka's mock cluster, unless a real cluster is given -------
 if [ -z "${KAFKA_BROKERS:-}" ]; then
   say "building the Kafka mock cluster (librdkafka)"

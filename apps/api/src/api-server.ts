@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { ApiModule, type ApiDependencies } from './api.module';
+import { installInboundWebhookBodyParser } from './inbound/inbound-http';
 import { mediaTypeOf } from './otlp-gateway/otlp-content-type';
 import { isOtlpHttpRequest } from './otlp-gateway/otlp-http-routes';
 
@@ -25,6 +26,8 @@ const parsesJson = (req: IncomingMessage): boolean => !isOtlpHttpRequest(req) &&
 export async function startApi(deps: ApiDependencies & { logger: Logger }, listen: { host: string; port: number }): Promise<ApiServer> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(deps), { logger: false, abortOnError: false, bodyParser: false });
   app.getHttpAdapter().getInstance().disable('x-powered-by');
+  // First: the inbound alert webhooks' own limit (1 MiB), raw bytes for signatures, JSON errors.
+  installInboundWebhookBodyParser(app, deps.registry);
   app.useBodyParser('json', { type: parsesJson });
   app.useBodyParser('urlencoded', { extended: true });
   await app.listen(listen.port, listen.host);

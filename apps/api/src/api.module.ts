@@ -9,6 +9,8 @@ import { AuditController } from './audit.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenAuthenticator } from './auth/token-authenticator';
 import { HealthController } from './health.controller';
+import type { InboundAlertsOptions } from './inbound/inbound-alerts.options';
+import { InboundWebhooksModule } from './inbound/inbound-webhooks.module';
 import { LogRecordsController } from './log-records.controller';
 import { LogTemplatesController } from './log-templates.controller';
 import { MetricsController } from './metrics.controller';
@@ -22,7 +24,12 @@ import { ResponseTimesController } from './incidents/response-times.controller';
 import { NoiseRulesController } from './noise/noise-rules.controller';
 import { PostmortemTemplates } from './postmortems/postmortem-templates';
 import { PostmortemsController } from './postmortems/postmortems.controller';
-import { DATABASE, METRICS_REGISTRY, POSTMORTEM_TEMPLATES, READINESS } from './tokens';
+import { DATABASE, METRICS_REGISTRY, POSTMORTEM_TEMPLATES, READINESS, RUNBOOKS } from './tokens';
+import type { RunbookSource } from './runbooks/runbook-source';
+import { RunbooksController } from './runbooks/runbooks.controller';
+import { RunsController } from './runbooks/runs.controller';
+import { WebhookDeliveriesController } from './webhooks/webhook-deliveries.controller';
+import { WebhookSubscriptionsController } from './webhooks/webhook-subscriptions.controller';
 
 export interface ApiDependencies {
   db: Database;
@@ -33,8 +40,12 @@ export interface ApiDependencies {
   registry?: Registry;
   /** The bootstrap admin's bearer token (VIGIL_ADMIN_TOKEN); without it only stored API tokens sign in. */
   adminToken?: string;
+  /** The runbooks folder as the responder loads it; without it /api/runbooks lists none. */
+  runbooks?: RunbookSource;
   /** Folder of postmortem templates (VIGIL_POSTMORTEM_TEMPLATES); default: the shipped ones. */
   postmortemTemplatesDir?: string;
+  /** The inbound alert webhooks (POST /api/webhooks/{alertmanager,grafana,pagerduty,generic}); without it those routes do not exist. */
+  alerts?: InboundAlertsOptions;
 }
 
 @Module({})
@@ -43,9 +54,14 @@ export class ApiModule {
     return {
       module: ApiModule,
       // DiscoveryModule: the OpenAPI document is built from whatever controllers are registered.
-      imports: [DiscoveryModule, ...(deps.otlpGateway ? [OtlpGatewayModule.forRoot(deps.otlpGateway, deps.logger?.child({ component: 'otlp-gateway' }))] : [])],
+      imports: [
+        DiscoveryModule,
+        ...(deps.otlpGateway ? [OtlpGatewayModule.forRoot(deps.otlpGateway, deps.logger?.child({ component: 'otlp-gateway' }))] : []),
+        ...(deps.alerts ? [InboundWebhooksModule.forRoot(deps.alerts, { db: deps.db, registry: deps.registry, logger: deps.logger?.child({ component: 'inbound-webhooks' }) })] : []),
+      ],
       controllers: [HealthController, LogRecordsController, LogTemplatesController, AnomaliesController, MetricsController, TokensController, AuditController, DocsController,
-        IncidentsController, PostmortemsController, NoiseRulesController, ResponseTimesController,
+        IncidentsController, PostmortemsController, NoiseRulesController, ResponseTimesController, RunbooksController, RunsController,
+        WebhookSubscriptionsController, WebhookDeliveriesController,
       ],
       providers: [
         { provide: DATABASE, useValue: deps.db },
@@ -55,6 +71,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: POSTMORTEM_TEMPLATES, useValue: new PostmortemTemplates(deps.postmortemTemplatesDir ?? 'templates/postmortems') },
         IncidentCommands,
+        { provide: RUNBOOKS, useValue: deps.runbooks ?? null },
       ],
     };
   }

@@ -6,3 +6,4 @@ export { DEFAULT_MAX_IN_FLIGHT, DEFAULT_PUBLISH_TIMEOUT_MS } from './otlp-gatewa
 export type { OtlpGatewayOptions, OtlpTopicEncoding } from './otlp-gateway/otlp-gateway.options';
 export { OTLP_HTTP_PATHS } from './otlp-gateway/otlp-http-routes';
 export { OTLP_GATEWAY_MESSAGE_HEADERS, OTLP_GATEWAY_SOURCE, OVERLOADED_RETRY_AFTER_SECONDS, UNAVAILABLE_RETRY_AFTER_SECONDS } from './otlp-gateway/otlp-gateway.service';
+export type { InboundAlertsOptions } from './inbound/inbound-alerts.options';

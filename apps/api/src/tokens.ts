@@ -3,3 +3,4 @@ export const DATABASE = Symbol('Database');
 export const READINESS = Symbol('Readiness');
 export const METRICS_REGISTRY = Symbol('MetricsRegistry');
 export const POSTMORTEM_TEMPLATES = Symbol('PostmortemTemplates');
+export const RUNBOOKS = Symbol('Runbooks');

@@ -7,6 +7,7 @@ import { responderCommand } from './responder.command';
 import { ingestCommand } from './ingest.command';
 import { migrateCommand } from './migrate.command';
 import { parseLogsCommand } from './parse-logs.command';
+import { runbooksCommand } from './runbooks.command';
 import { startCommand } from './start.command';
 
 /** Every sub-command, in the order `--help` lists them. Later features add theirs here. */
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   migrateCommand,
   detectCommand,
   parseLogsCommand,
+  runbooksCommand,
   benchCommand,
 ];
 

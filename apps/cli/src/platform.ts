@@ -3,8 +3,9 @@ import { openBus, type MessageBus } from '@vigil/bus';
 import type { VigilConfig } from '@vigil/config';
 import { startDetect, type DetectWorker } from '@vigil/detect-worker';
 import { startIngest, type IngestWorker } from '@vigil/ingest';
-import { startResponder, storedTopology, type Responder } from '@vigil/responder';
-import { generateApiToken, migrate, openDatabase, type Database } from '@vigil/store';
+import { defaultActionCatalog } from '@vigil/actions';
+import { RunbookLibrary, startResponder, storedTopology, type Responder } from '@vigil/responder';
+import { generateApiToken, migrate, openDatabase, webhookOutbox, type Database } from '@vigil/store';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
@@ -54,6 +55,8 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
       // Operators often pre-create topics and deny CreateTopics; consuming still works then.
       logger.warn({ err: error, topics: topics.map((t) => t.name) }, 'could not create topics; expecting them to exist');
     });
+    // Remediation actions as this deployment configures them (Kubernetes from VIGIL_KUBECONFIG or in-cluster).
+    const actions = defaultActionCatalog({ env: process.env });
     api = await startApi(
       {
         db,
@@ -61,12 +64,15 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
         registry,
         adminToken,
         postmortemTemplatesDir: config.VIGIL_POSTMORTEM_TEMPLATES,
+        runbooks: new RunbookLibrary(config.VIGIL_RUNBOOKS_DIR, actions, 5000),
         otlpGateway: {
           bus,
           topics: { logs: config.VIGIL_TOPIC_OTLP_LOGS, metrics: config.VIGIL_TOPIC_OTLP_METRICS, traces: config.VIGIL_TOPIC_OTLP_SPANS },
           topicEncoding: config.VIGIL_OTLP_ENCODING,
           maxBytes: config.VIGIL_MAX_MESSAGE_BYTES,
         },
+        // Inbound alert webhooks: alerts become anomaly events the responder correlates.
+        alerts: { bus, topic: config.VIGIL_TOPIC_ANOMALIES, webhookSecret: config.VIGIL_WEBHOOK_SECRET, pagerDutyRoutingKey: config.VIGIL_PAGERDUTY_ROUTING_KEY },
         readiness: {
           report: async () => {
             const checks = { migrations: migrated, database: await db.ping(), consumers: ingestReady };
@@ -84,7 +90,17 @@ export async function startPlatform(config: VigilConfig, logger: Logger, options
     }
     // Downstream first: ingest starts taking work only once detection is consuming, so the
     // pipeline is live end to end when the platform reports ready.
-    responder = await startResponder({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'responder' }), topology: storedTopology(db) });
+    responder = await startResponder({
+      config,
+      bus,
+      db,
+      registry,
+      offsetNamespace: bus.namespace,
+      logger: logger.child({ app: 'responder' }),
+      topology: storedTopology(db),
+      actions,
+      runEvents: (tx, events) => webhookOutbox.enqueue(tx, events).then(() => undefined),
+    });
     detect = await startDetect({ config, bus, db, registry, offsetNamespace: bus.namespace, logger: logger.child({ app: 'detect' }) });
     const detecting = detect;
     void detecting.ready

@@ -96,3 +96,23 @@ describe('IncidentBook, one batch', () => {
     }
   });
 });
+
+describe('IncidentBook, idle stream', () => {
+  it('resolves recovered incidents when event time is advanced without events', async () => {
+    const db = await createPgliteDatabase();
+    await migrate(db);
+    try {
+      const book = new IncidentBook(graph, { correlation: { ...DEFAULT_CORRELATION_OPTIONS, resolveAfterMinutes: 5 }, catalog: {} });
+      await db.transaction(async (tx) => {
+        await book.reload(tx, await new IncidentRepository(tx).lockState());
+        await book.apply(tx, [event('ledger', 0), event('ledger', 2, 'recover')], { silences: [], maintenance: [] }, Date.now());
+        expect((await book.advance(tx, T0 + 6 * MIN, Date.now())).changes).toEqual([]);
+        const outcome = await book.advance(tx, T0 + 7 * MIN, Date.now());
+        expect(outcome.changes.map((c) => c.type)).toEqual(['resolved']);
+        expect(outcome.touched[0]).toMatchObject({ status: 'resolved', resolvedAtMs: T0 + 7 * MIN });
+      });
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -73,12 +73,26 @@ export class IncidentBook {
     this.version = state.version;
   }
 
+  /** The stored incident that holds this signal now (after merges), if any. */
+  incidentOf(fingerprint: string): StoredIncident | null {
+    const holder = this.correlator.all().find((i) => i.status !== 'merged' && i.members.some((m) => m.fingerprint === fingerprint));
+    return holder ? (this.rows.get(holder.id) ?? null) : null;
+  }
+
   get watermarkMs(): number {
     return this.correlator.watermark;
   }
 
   get nextNumber(): number {
     return this.correlator.upcomingNumber;
+  }
+
+  /** Advances event time on an idle live stream and writes the incidents that resolve. */
+  async advance(tx: Queryable, watermarkMs: number, nowMs: number): Promise<BatchOutcome> {
+    const changes = this.correlator.advanceTo(watermarkMs);
+    const touched = changes.length > 0 ? await this.write(tx, changes, nowMs) : [];
+    this.correlator.prune();
+    return { changes, suppressed: [], touched };
   }
 
   /** Applies events in order and writes what changed. The caller saves the state and commits. */

@@ -1,9 +1,11 @@
 import type { BatchContext, BusMessage } from '@vigil/bus';
 import { anomalyEventSchema, type AnomalyEvent } from '@vigil/contracts';
 import { matcherSchema, ServiceDependencyGraph, type ServiceCall } from '@vigil/incidents';
-import { IncidentRepository, IngestOffsetRepository, NoiseRuleRepository, SuppressedSignalRepository, type Database, type PartitionRef, type StoredIncident } from '@vigil/store';
+import { IncidentRepository, IngestOffsetRepository, NoiseRuleRepository, SuppressedSignalRepository, webhookOutbox, type Database, type PartitionRef, type StoredIncident } from '@vigil/store';
 import { eventKey, IncidentBook } from './incident-book';
+import type { RunScheduler } from './runbooks/run-scheduler';
 import type { ResponderMetrics } from './responder.metrics';
+import { incidentBatchEvents } from './webhooks/incident-events';
 
 export interface ResponderProcessorOptions {
   namespace: string;
@@ -12,6 +14,8 @@ export interface ResponderProcessorOptions {
   topology: () => Promise<ServiceCall[]>;
   /** How long a learnt topology is used before it is read again. */
   topologyRefreshMs: number;
+  /** Starts runbook runs for the batch's signals and incidents, inside its transaction. */
+  scheduler?: RunScheduler;
   /** Called after each committed batch with the incidents it changed. */
   onIncidents?: (incidents: StoredIncident[]) => void;
   now?: () => number;
@@ -30,6 +34,7 @@ export class InvalidAnomalyEvent extends Error {
  */
 export class ResponderProcessor {
   private topologyAt = -Infinity;
+  private lastBatchAt = 0;
 
   constructor(
     private readonly db: Database,
@@ -42,6 +47,7 @@ export class ResponderProcessor {
     const first = batch[0];
     if (!first) return;
     const timer = this.metrics.batchSeconds.startTimer();
+    this.lastBatchAt = (this.options.now ?? Date.now)();
     const parsed = batch.map((message) => ({ message, event: parseAnomaly(message) }));
     const ref: PartitionRef = { namespace: this.options.namespace, topic: first.topic, partition: first.partition };
     const last = batch[batch.length - 1] as BusMessage;
@@ -75,6 +81,14 @@ export class ResponderProcessor {
         await new SuppressedSignalRepository(tx).add(outcome.suppressed);
         const version = state.version + 1;
         await repo.saveState({ version, watermarkMs: this.book.watermarkMs, nextNumber: this.book.nextNumber });
+        // Outbox: the webhooks announcing these changes commit with them, or not at all.
+        await webhookOutbox.enqueue(tx, incidentBatchEvents(outcome.changes, outcome.touched, version, now()));
+        if (this.options.scheduler) {
+          // Runbooks triggered by what this batch saw start with it, exactly once.
+          const suppressed = new Set(outcome.suppressed.map((x) => x.eventKey));
+          const signals = events.filter((e) => !suppressed.has(eventKey(e))).map((event) => ({ event, incident: this.book.incidentOf(event.fingerprint) }));
+          await this.options.scheduler.schedule(tx, { signals, incidents: outcome.touched });
+        }
         await offsets.advance(ref, BigInt(last.offset) + 1n, this.options.consumerGroup);
         this.book.version = version;
         this.metrics.events.inc({ outcome: 'suppressed' }, outcome.suppressed.length);
@@ -91,6 +105,32 @@ export class ResponderProcessor {
     } finally {
       timer();
     }
+  }
+
+  /**
+   * Idle watermark: when no anomaly event arrived for `idleMs` and the stream is live (its
+   * event time within `liveWithinMs` of the clock), event time advances to the clock minus
+   * `idleMs`, so recovered incidents resolve even if nothing else happens. A replay (event
+   * time far behind the clock) is left alone: its incidents resolve by its own events.
+   */
+  async tick(options: { idleMs: number; liveWithinMs: number }): Promise<number> {
+    const now = (this.options.now ?? Date.now)();
+    if (now - this.lastBatchAt < options.idleMs) return 0;
+    const changed = await this.db.transaction(async (tx) => {
+      const repo = new IncidentRepository(tx);
+      const state = await repo.lockState();
+      if (state.watermarkMs === 0 || now - state.watermarkMs > options.liveWithinMs) return 0;
+      if (state.version !== this.book.version) await this.book.reload(tx, state);
+      const target = now - options.idleMs;
+      if (target <= this.book.watermarkMs) return 0;
+      const outcome = await this.book.advance(tx, target, now);
+      const version = state.version + 1;
+      await repo.saveState({ version, watermarkMs: this.book.watermarkMs, nextNumber: this.book.nextNumber });
+      await webhookOutbox.enqueue(tx, incidentBatchEvents(outcome.changes, outcome.touched, version, now));
+      this.book.version = version;
+      return outcome.touched.length;
+    });
+    return changed;
   }
 
   private async refreshTopology(): Promise<void> {

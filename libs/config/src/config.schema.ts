@@ -57,6 +57,16 @@ export const configSchema = z.object({
     .min(16, 'expected at least 16 characters')
     .optional()
     .describe('Bearer token of the bootstrap admin (creates the other API tokens). Unset: `vigil start` makes one per run and logs it.'),
+  VIGIL_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'expected at least 16 characters')
+    .optional()
+    .describe('Standard Webhooks secret (e.g. whsec_…) that signs alerts sent to POST /api/webhooks/generic. Unset: that route is 404.'),
+  VIGIL_PAGERDUTY_ROUTING_KEY: z
+    .string()
+    .min(16, 'expected at least 16 characters')
+    .optional()
+    .describe('Routing key PagerDuty Events API v2 senders must use at POST /api/webhooks/pagerduty. Unset: that route is 404.'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
@@ -104,8 +114,20 @@ export const configSchema = z.object({
   VIGIL_INCIDENT_MAX_HOPS: positiveInt.default(2).describe('…connected = within this many calls in the dependency graph learnt from traces.'),
   VIGIL_INCIDENT_RESOLVE_AFTER_MINUTES: positiveInt.default(10).describe('An incident resolves itself once every signal has been recovered this long (event time).'),
   VIGIL_INCIDENT_COOLDOWN_MINUTES: positiveInt.default(30).describe('A signal firing again this soon after its incident resolved reopens it instead of opening another.'),
+  VIGIL_INCIDENT_IDLE_MS: positiveInt.default(60000).describe('A live anomaly stream quiet this long moves event time on to the clock minus this, so recovered incidents still resolve.'),
   VIGIL_TOPOLOGY_REFRESH_MS: z.coerce.number().int().min(0).default(30000).describe('How often a responder re-reads the service dependency graph.'),
   VIGIL_POSTMORTEM_TEMPLATES: z.string().min(1).default('templates/postmortems').describe('Folder of postmortem templates (*.md); default.md is used unless another is asked for.'),
+  VIGIL_RUNBOOKS_DIR: z.string().min(1).default('runbooks').describe('Folder of runbooks (*.yaml, *.yml, searched recursively); check them with `vigil runbooks validate`.'),
+  VIGIL_WEBHOOK_MAX_ATTEMPTS: positiveInt.default(8).describe('Attempts at an outbound webhook delivery before it is dead (listed in the delivery log; an admin may retry it).'),
+  VIGIL_WEBHOOK_BACKOFF_BASE_MS: positiveInt.default(5000).describe('Retry backoff of webhook deliveries: exponential with full jitter, up to this long after the first failure…'),
+  VIGIL_WEBHOOK_BACKOFF_CAP_MS: positiveInt.default(3600000).describe('…doubling each time up to this cap; never sooner than a Retry-After the receiver sent.'),
+  VIGIL_WEBHOOK_TIMEOUT_MS: positiveInt.default(10000).describe('Time a webhook receiver has to answer one attempt.'),
+  VIGIL_WEBHOOK_POLL_MS: positiveInt.default(1000).describe('How often each responder looks for due webhook deliveries.'),
+  VIGIL_RUNBOOKS_ENABLED: bool.default(true).describe('Run runbooks at all (false: the responder starts no runs and executes none).'),
+  VIGIL_RUNBOOKS_DRY_RUN: bool.default(false).describe('Every run plans and logs, and its actions change nothing (server-side dry runs where the target has them).'),
+  VIGIL_RUNBOOK_LEASE_MS: positiveInt.default(60000).describe('How long a responder holds a run it is executing before another may resume it (extended around long actions).'),
+  VIGIL_RUNBOOK_POLL_MS: positiveInt.default(1000).describe('How often an idle responder looks for due runbook steps.'),
+  VIGIL_RUNBOOK_VERIFY_POLL_MS: positiveInt.default(5000).describe('How often a verify step looks whether its signal healed.'),
   VIGIL_SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000).describe('Time to finish in-flight work on SIGTERM before exiting.'),
 });
 

@@ -90,6 +90,16 @@ export class IncidentCorrelator {
     return this.watermarkMs;
   }
 
+  /**
+   * Moves event time on without an event: a live stream that went quiet (everything recovered,
+   * nothing new) must still resolve its incidents. Only forward; returns what resolved.
+   */
+  advanceTo(watermarkMs: number): IncidentChange[] {
+    if (watermarkMs <= this.watermarkMs) return [];
+    this.watermarkMs = watermarkMs;
+    return this.resolveQuiet();
+  }
+
   /** The number the next incident gets (numbers are shared with incidents declared by hand). */
   get upcomingNumber(): number {
     return this.nextNumber;

@@ -1,2 +1,18 @@
 export { runbookSchema, stepSchema, triggerSchema, checkSchema, guardsSchema, freezeWindowSchema, RISK_TIERS, SEVERITY_LEVELS, APPROVER_ROLES, NON_MUTATING_ACTIONS } from './runbook.schema';
 export type { ActionStep, FreezeWindow, RiskTier, Runbook, RunbookCheck, RunbookGuards, RunbookStep, RunbookTrigger } from './runbook.schema';
+export { parseRunbook, formatRunbookError, formatRunbookPath, runbookErrorAt, actionCatalogOptions, MAX_RUNBOOK_BYTES, MAX_RUNBOOK_ALIAS_COUNT } from './runbook-parser';
+export type { ParseRunbookOptions, ParseRunbookResult, RunbookError } from './runbook-parser';
+export { substitutePlaceholders, findPlaceholderProblems, hasPlaceholder, unsafePlaceholderValue, RUNBOOK_PLACEHOLDERS, PLACEHOLDER_VALUE_PATTERN } from './runbook-templates';
+export type { PlaceholderProblem, RunbookPlaceholder, SubstitutionResult } from './runbook-templates';
+export { serviceOf, triggerKey } from './engine/trigger-context';
+export type { IncidentFacts, TriggerContext } from './engine/trigger-context';
+export { textMatches, triggerMatches } from './engine/trigger-match';
+export { planRun } from './engine/run-plan';
+export type { PlannedAction, PlannedStep, PlanResult, RunPlan } from './engine/run-plan';
+export { checkGuards, inFreeze } from './guards/guard-rails';
+export type { GuardDecision, GuardInput, GuardName, RunHistoryEntry } from './guards/guard-rails';
+export { runbookEfficacy } from './guards/runbook-efficacy';
+export type { FinishedRun, RunbookEfficacy } from './guards/runbook-efficacy';
+export { implicitApproval } from './guards/approval-policy';
+export type { ApproverRole } from './guards/approval-policy';
+export { BUILTIN_ACTION_PARAMS, incidentNoteParams, incidentUpdateParams } from './builtin-actions';

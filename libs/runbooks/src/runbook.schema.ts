@@ -21,7 +21,9 @@ const textMatcher = z
     try {
       new RegExp(`^(?:${v.slice(1)})$`);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${(error as Error).message}` });
+      // V8 says "Invalid regular expression: /^(?:…)$/: <why>": keep the why, show the user's pattern.
+      const why = (error as Error).message.split(': ').pop();
+      ctx.addIssue({ code: 'custom', message: `invalid regular expression ${JSON.stringify(v.slice(1))}: ${why}` });
     }
   });
 
@@ -127,18 +129,24 @@ export const runbookSchema = z
   })
   .strict()
   .superRefine((rb, ctx) => {
+    // shell.run anywhere (a step, a step's rollback, the runbook's rollback): literal arguments, allowed programs only.
+    const checkShell = (call: { action: string; with: Record<string, unknown> }, at: (string | number)[]): void => {
+      if (call.action !== 'shell.run') return;
+      const templated = firstPathWith(call.with, '{{');
+      if (templated) ctx.addIssue({ code: 'custom', path: [...at, 'with', ...templated], message: 'shell.run takes literal arguments only: no placeholders' });
+      const command = call.with['command'];
+      if (typeof command !== 'string' || !rb.allowCommands.includes(command)) {
+        ctx.addIssue({ code: 'custom', path: [...at, 'with', 'command'], message: `shell.run may only start a program listed in allowCommands (${rb.allowCommands.join(', ') || 'none listed'})` });
+      }
+    };
+    rb.rollback.forEach((call, i) => checkShell(call, ['rollback', i]));
     const names = new Set<string>();
     rb.steps.forEach((step, i) => {
       if (names.has(step.name)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'name'], message: `step name "${step.name}" is used twice` });
       names.add(step.name);
       if (step.type !== 'action') return;
-      if (step.action === 'shell.run') {
-        if (JSON.stringify(step.with).includes('{{')) ctx.addIssue({ code: 'custom', path: ['steps', i, 'with'], message: 'shell.run takes literal arguments only: no placeholders' });
-        const command = step.with['command'];
-        if (typeof command !== 'string' || !rb.allowCommands.includes(command)) {
-          ctx.addIssue({ code: 'custom', path: ['steps', i, 'with', 'command'], message: `shell.run may only start a program listed in allowCommands (${rb.allowCommands.join(', ') || 'none listed'})` });
-        }
-      }
+      checkShell(step, ['steps', i]);
+      if (step.rollback) checkShell(step.rollback, ['steps', i, 'rollback']);
       // Anything that runs without a human must be undoable.
       const unattended = rb.risk === 'low' && !rb.steps.slice(0, i).some((s) => s.type === 'approval');
       if (unattended && !step.rollback && !NON_MUTATING_ACTIONS.has(step.action)) {
@@ -146,6 +154,24 @@ export const runbookSchema = z
       }
     });
   });
+
+/** Where inside `value` the first string (or key) containing `needle` is, or null. */
+function firstPathWith(value: unknown, needle: string): (string | number)[] | null {
+  if (typeof value === 'string') return value.includes(needle) ? [] : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = firstPathWith(value[i], needle);
+      if (found) return [i, ...found];
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes(needle)) return [k];
+      const found = firstPathWith(v, needle);
+      if (found) return [k, ...found];
+    }
+  }
+  return null;
+}
 
 /** Actions that change nothing they would need to undo. */
 export const NON_MUTATING_ACTIONS: ReadonlySet<string> = new Set(['notify.webhook', 'notify.slack', 'incident.note', 'incident.update']);

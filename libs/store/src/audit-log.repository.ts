@@ -98,7 +98,7 @@ export class AuditLogRepository {
     params.push(limit + 1);
     const { rows } = await this.db.query<AuditRow>(
       `SELECT id::text AS id, at, actor, actor_role, action, target_type, target_id, before::text AS before, after::text AS after FROM audit_log
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY audit_log.id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, limit);

@@ -1,9 +1,10 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { IncidentTransitionError, nextStatus, type IncidentTransition, type Severity } from '@vigil/incidents';
-import { AuditLogRepository, IncidentRepository, IncidentTimelineRepository, type Database, type Queryable, type StoredIncident, type TimelineEntry } from '@vigil/store';
+import { AuditLogRepository, IncidentRepository, IncidentTimelineRepository, webhookOutbox, type Database, type Queryable, type StoredIncident, type TimelineEntry } from '@vigil/store';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor';
 import { DATABASE } from '../tokens';
+import { humanIncidentEvent } from '../webhooks/incident-webhook-events';
 import type { DeclareIncident } from './incident.schemas';
 
 /**
@@ -49,7 +50,8 @@ export class IncidentCommands {
       };
       await repo.insert(incident);
       await repo.saveState({ ...state, version: state.version + 1, nextNumber: state.nextNumber + 1 });
-      await this.record(tx, incident, actor, now, 'declared', `Declared by ${actor.name}${input.summary ? `: ${input.summary}` : ''}`, null, { severity: input.severity, services: incident.services });
+      const entry = await this.record(tx, incident, actor, now, 'declared', `Declared by ${actor.name}${input.summary ? `: ${input.summary}` : ''}`, null, { severity: input.severity, services: incident.services });
+      await webhookOutbox.enqueue(tx, [humanIncidentEvent(incident, entry, state.version + 1)]);
       return incident;
     });
   }
@@ -116,14 +118,16 @@ export class IncidentCommands {
       const { after, type, text, data } = apply(before, now);
       if (after !== before) await repo.update(after);
       await repo.saveState({ ...state, version: state.version + 1 });
-      await this.record(tx, after, actor, now, type, text, before, data ?? {}, action);
+      const entry = await this.record(tx, after, actor, now, type, text, before, data ?? {}, action);
+      await webhookOutbox.enqueue(tx, [humanIncidentEvent(after, entry, state.version + 1)]);
       return after;
     });
   }
 
-  private async record(tx: Queryable, incident: StoredIncident, actor: Actor, atMs: number, type: string, text: string, before: StoredIncident | null, data: Record<string, unknown>, action = `incident.${type}`): Promise<void> {
+  private async record(tx: Queryable, incident: StoredIncident, actor: Actor, atMs: number, type: string, text: string, before: StoredIncident | null, data: Record<string, unknown>, action = `incident.${type}`): Promise<TimelineEntry> {
     const entry: TimelineEntry = { incidentId: incident.id, atMs, actor: actor.name, type, text, data };
     await new IncidentTimelineRepository(tx).add([entry]);
     await new AuditLogRepository(tx).record({ actor: actor.name, actorRole: actor.role, action, targetType: 'incident', targetId: incident.id, before, after: type === 'note' ? { note: text } : incident });
+    return entry;
   }
 }
