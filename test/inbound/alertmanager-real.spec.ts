@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import type { Platform } from '@vigil/cli';
 import { expectEventually, useTestDatabase } from '@vigil/testing';
 import { startTestPlatform } from '../e2e/platform-fixture';
+import { startRemediationEndpoint } from '../runbooks/remediation-endpoint';
 import { incidentWatch, minutesFromNow } from './inbound-client';
+
+const REMEDIATION_SECRET = 'whsec_YWxlcnRtYW5hZ2VyLXJlbWVkaWF0aW9uLXNlY3JldA==';
 
 const ADMIN_TOKEN = 'alertmanager-admin-token-0123456789';
 /** Debian's package (`apt-get install prometheus-alertmanager`); test/run.sh installs it when it can. */
@@ -116,15 +119,39 @@ describe('Prometheus Alertmanager → Vigil', () => {
   const alertmanager = new Alertmanager();
   let platform: Platform;
   let watch: ReturnType<typeof incidentWatch>;
+  let endpoint: Awaited<ReturnType<typeof startRemediationEndpoint>>;
 
   beforeAll(async () => {
+    // The matching runbook: restart payments through its remediation endpoint, then verify.
+    process.env['AM_REMEDIATION_SECRET'] = REMEDIATION_SECRET;
+    endpoint = await startRemediationEndpoint({ secret: REMEDIATION_SECRET });
+    const runbooks = mkdtempSync(join(tmpdir(), 'vigil-am-runbooks-'));
+    writeFileSync(
+      join(runbooks, 'payments-latency.yaml'),
+      [
+        'apiVersion: vigil/v1',
+        'kind: Runbook',
+        'metadata: { name: payments-latency-restart }',
+        'triggers: [{ on: alert, labels: { alertname: PaymentsLatencyHigh, severity: "~critical|page" } }]',
+        'risk: low',
+        'steps:',
+        '  - type: action',
+        '    name: restart',
+        '    action: http.request',
+        '    target: deployment/{{service}}',
+        `    with: { url: "${endpoint.url}/restart/{{service}}", secretEnv: AM_REMEDIATION_SECRET }`,
+        `    rollback: { action: notify.webhook, with: { url: "${endpoint.url}/notify", secretEnv: AM_REMEDIATION_SECRET, message: "restart did not help {{service}}" } }`,
+        '  - { type: verify, name: healed, withinMinutes: 2 }',
+        '',
+      ].join('\n'),
+    );
     if (!existsSync(ALERTMANAGER)) {
       throw new Error(
         `Prometheus Alertmanager is not installed (${ALERTMANAGER} is missing). Run the tests with \`npm test\` as root (it installs it), ` +
           'or install it with `apt-get install prometheus-alertmanager`, or point VIGIL_TEST_ALERTMANAGER at an alertmanager binary.',
       );
     }
-    ({ platform } = await startTestPlatform({ DATABASE_URL: pg.url, VIGIL_ADMIN_TOKEN: ADMIN_TOKEN, VIGIL_INCIDENT_RESOLVE_AFTER_MINUTES: '1' }));
+    ({ platform } = await startTestPlatform({ DATABASE_URL: pg.url, VIGIL_ADMIN_TOKEN: ADMIN_TOKEN, VIGIL_INCIDENT_RESOLVE_AFTER_MINUTES: '1', VIGIL_RUNBOOKS_DIR: runbooks, VIGIL_RUNBOOK_POLL_MS: '100', VIGIL_RUNBOOK_VERIFY_POLL_MS: '200' }));
     watch = incidentWatch(platform.url, ADMIN_TOKEN);
     const created = await watch.api.call<{ token: string }>('POST', '/api/tokens', { name: 'alertmanager', role: 'responder' });
     expect(created.status).toBe(201);
@@ -134,9 +161,10 @@ describe('Prometheus Alertmanager → Vigil', () => {
   afterAll(async () => {
     await alertmanager.stop();
     await platform?.stop();
+    await endpoint?.close();
   });
 
-  it('opens an incident for a fired alert, recovers it when Alertmanager resolves it, and resolves it once the delay passed', async () => {
+  it('opens an incident for a fired alert, runs the matching runbook, recovers and mitigates when Alertmanager resolves it, and resolves once the delay passed', async () => {
     const alert = {
       labels: { alertname: 'PaymentsLatencyHigh', service: 'payments', severity: 'critical', instance: 'payments-0:8080' },
       annotations: { summary: 'payments p95 above 800 ms', runbook_url: 'https://runbooks.example/payments' },
@@ -157,13 +185,23 @@ describe('Prometheus Alertmanager → Vigil', () => {
       }),
     ]);
     expect(Number(BigInt(opened.signals[0]!.firstEvent.timeUnixNano) / 1_000_000n)).toBe(Date.parse(alert.startsAt));
+    // The alert's labels trigger the matching runbook, which restarts payments once.
+    await expectEventually(() => expect(endpoint.executions.map((e) => e.path)).toEqual(['/restart/payments']), { timeoutMs: 30_000 });
+    const runs = await watch.api.call<{ items: { runbook: string; status: string; incidentId: string }[] }>('GET', '/api/runs');
+    expect(runs.body.items).toEqual([expect.objectContaining({ runbook: 'payments-latency-restart', status: 'verifying', incidentId: opened.id })]);
 
     // Ended five minutes ago: Alertmanager notifies `resolved` with that endsAt.
     const endsAt = minutesFromNow(-5);
     await alertmanager.post([{ ...alert, endsAt }]);
     const recovered = await watch.incidentOf('payments', (i) => expect(i.signals[0]?.recoveredAt).not.toBeNull(), 30_000);
     expect(recovered.signals[0]?.recoveredAt).toBe(new Date(endsAt).toISOString());
-    expect(recovered.status).toBe('triggered');
+    expect(endpoint.executions.map((e) => e.path)).toEqual(['/restart/payments']);
+    // Verification saw the alert resolve: the run succeeded and the incident is mitigated.
+    await expectEventually(async () => {
+      const [run] = (await watch.api.call<{ items: { status: string }[] }>('GET', '/api/runs')).body.items;
+      expect(run?.status).toBe('succeeded');
+    }, { timeoutMs: 30_000 });
+    expect((await watch.incidentOf('payments')).status).toBe('mitigated');
 
     // Event time moves with the next alert (another service, firing now): a minute past the recovery, it resolves.
     await alertmanager.post([{ labels: { alertname: 'DiskFilling', service: 'reports', severity: 'warning' }, startsAt: minutesFromNow(0) }]);
