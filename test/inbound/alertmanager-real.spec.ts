@@ -187,8 +187,10 @@ describe('Prometheus Alertmanager → Vigil', () => {
     expect(Number(BigInt(opened.signals[0]!.firstEvent.timeUnixNano) / 1_000_000n)).toBe(Date.parse(alert.startsAt));
     // The alert's labels trigger the matching runbook, which restarts payments once.
     await expectEventually(() => expect(endpoint.executions.map((e) => e.path)).toEqual(['/restart/payments']), { timeoutMs: 30_000 });
-    const runs = await watch.api.call<{ items: { runbook: string; status: string; incidentId: string }[] }>('GET', '/api/runs');
-    expect(runs.body.items).toEqual([expect.objectContaining({ runbook: 'payments-latency-restart', status: 'verifying', incidentId: opened.id })]);
+    await expectEventually(async () => {
+      const runs = await watch.api.call<{ items: { runbook: string; status: string; incidentId: string }[] }>('GET', '/api/runs');
+      expect(runs.body.items).toEqual([expect.objectContaining({ runbook: 'payments-latency-restart', status: 'verifying', incidentId: opened.id })]);
+    }, { timeoutMs: 30_000 });
 
     // Ended five minutes ago: Alertmanager notifies `resolved` with that endsAt.
     const endsAt = minutesFromNow(-5);

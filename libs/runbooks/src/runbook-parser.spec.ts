@@ -260,7 +260,7 @@ describe('parseRunbook', () => {
       expect.objectContaining({
         ...at(text, 'kubernetes.scaleUp'),
         path: 'steps[0].action',
-        message: 'unknown action type "kubernetes.scaleUp" (known: http.request, kubernetes.rollback, kubernetes.rolloutRestart, kubernetes.scale, notify.webhook, postgres.cancelBlockers, shell.run)',
+        message: 'unknown action type "kubernetes.scaleUp" (known: http.request, incident.note, incident.update, kubernetes.rollback, kubernetes.rolloutRestart, kubernetes.scale, notify.webhook, postgres.cancelBlockers, shell.run)',
       }),
     ]);
     // Without a catalog, action types are not known and not checked.

@@ -74,6 +74,7 @@ export class RunExecutor {
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.pollMs);
+        timer.unref();
         this.wakeUp = () => {
           clearTimeout(timer);
           resolve();
