@@ -14,15 +14,16 @@ import { abortReason, errorMessage } from '../support';
 
 export type KubernetesClientModule = typeof import('@kubernetes/client-node');
 
-// @kubernetes/client-node v1 is an ES module; this workspace compiles to CommonJS (which would turn
-// `import()` into `require()`), so the import is made at run time where both Node and jest's
-// module loader see a real dynamic import.
+// @kubernetes/client-node v1 is an ES module; tsc compiles this workspace to CommonJS (which would
+// turn `import()` into `require()`), so in Node the import is made at run time through a Function.
+// Under jest that Function would belong to the first test file's context and break in the next
+// one, so there the import is real syntax (kept by swc's ignoreDynamic) that jest resolves per file.
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 let clientModule: Promise<KubernetesClientModule> | undefined;
 
 /** The `@kubernetes/client-node` module, loaded once on first use. */
 export function loadKubernetesClient(): Promise<KubernetesClientModule> {
-  clientModule ??= importModule('@kubernetes/client-node') as Promise<KubernetesClientModule>;
+  clientModule ??= (process.env['JEST_WORKER_ID'] ? import('@kubernetes/client-node') : importModule('@kubernetes/client-node')) as Promise<KubernetesClientModule>;
   return clientModule;
 }
 
