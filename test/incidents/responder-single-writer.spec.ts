@@ -4,7 +4,21 @@ import { randomBytes } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { collectorProducer, createPipelineTopics, pipelineEnv } from '../harness/pipeline-backbone';
 import { useWorkerProcesses } from '../harness/worker-processes';
+import { createServer } from 'node:net';
 import { anomalyEvent, MINUTE, publishAnomalies } from './anomaly-traffic';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const ready = async (port: number): Promise<boolean> => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,11 +53,12 @@ describe('responder: two processes on one stream', () => {
         { caller: api as string, callee: store as string, minuteMs: Date.now() - 3600_000, calls: 100 },
       ]),
     );
-    const first = workers.start('responder-worker', env);
+    const [firstPort, secondPort] = [await freePort(), await freePort()];
+    const first = workers.start('responder-worker', { ...env, PORT: String(firstPort) });
     producer = await collectorProducer(kafka.brokers);
     const t0 = Math.floor((Date.now() - 120 * MINUTE) / MINUTE) * MINUTE;
-    const waves = 8;
-    const publishing = (async () => {
+    const waves = 20;
+    const publishAll = async () => {
       for (let wave = 0; wave < waves; wave++) {
         const events = [
           ...clusters.flatMap((services, c) =>
@@ -55,10 +70,15 @@ describe('responder: two processes on one stream', () => {
         await publishAnomalies(producer, anomalies, wave % 2 ? events.reverse() : events);
         await sleep(400);
       }
-    })();
-    await sleep(1500);
-    const second = workers.start('responder-worker', env);
-    await sleep(2500);
+    };
+    await expectEventually(async () => expect(await ready(firstPort)).toBe(true), { timeoutMs: 30000, intervalMs: 100 });
+    const publishing = publishAll();
+    const second = workers.start('responder-worker', { ...env, PORT: String(secondPort) });
+    // Both in the group and sharing the partitions: then one dies mid-stream.
+    await expectEventually(async () => expect(await ready(secondPort)).toBe(true), { timeoutMs: 30000, intervalMs: 100 }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\nfirst said:\n${workers.stderr(first)}\nsecond said:\n${workers.stderr(second)}`);
+    });
+    await sleep(1000);
     first.kill('SIGKILL');
     await publishing;
     const expectedSignals = clusters.length * 3 + loners.length;
@@ -66,7 +86,9 @@ describe('responder: two processes on one stream', () => {
       const { rows } = await db.query<{ n: string; events: string }>('SELECT count(*)::text AS n, coalesce(sum(events), 0)::text AS events FROM incident_signals');
       expect(Number(rows[0]?.n)).toBe(expectedSignals);
       expect(Number(rows[0]?.events)).toBe(expectedSignals * waves);
-    }, { timeoutMs: 60000, intervalMs: 250 });
+    }, { timeoutMs: 60000, intervalMs: 250 }).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\nsurviving responder said:\n${workers.stderr(second)}`);
+    });
     const live = (await db.query<{ id: string; number: number; services: string[] }>('SELECT id, number, services FROM incidents WHERE merged_into IS NULL')).rows;
     expect(live).toHaveLength(clusters.length + loners.length);
     for (const services of clusters) {

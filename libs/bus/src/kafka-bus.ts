@@ -1,6 +1,6 @@
 // Before kafkajs loads: it must pick up the faster checksum (see kafkajs-crc32c.ts).
 import './kafkajs-crc32c';
-import { Kafka, logLevel, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
 import { runBatch } from './batch-runner';
 import type { BusMessage, MessageBus, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec } from './message-bus';
 import { sleep } from './notifier';
@@ -108,6 +108,47 @@ export class KafkaBus implements MessageBus {
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    let stopping = false;
+    let joined!: () => void;
+    const ready = new Promise<void>((resolve) => (joined = resolve));
+    // kafkajs gives up on errors it deems fatal (a broker answering a SyncGroup with a protocol
+    // error, seen on a rebalance): the member would sit out of its group for good while the process
+    // looks healthy. Start a fresh member instead; the batch in flight was never committed.
+    const replace = (dead: Consumer, error: Error): void => {
+      if (stopping) return;
+      this.options.onLog?.('warn', 'kafka consumer crashed and kafkajs will not restart it; starting a new member', { groupId: options.groupId, error: error.message });
+      void (async () => {
+        await dead.disconnect().catch(() => undefined);
+        while (!stopping) {
+          await sleep(500);
+          try {
+            const fresh = await this.startConsumer(options, joined, () => stopping, replace);
+            if (stopping) await fresh.disconnect().catch(() => undefined);
+            else consumer = fresh;
+            return;
+          } catch (startError) {
+            this.options.onLog?.('warn', 'could not start a new kafka consumer; retrying', { groupId: options.groupId, error: (startError as Error).message });
+            await sleep(1500);
+          }
+        }
+      })();
+    };
+    let consumer = await this.startConsumer(options, joined, () => stopping, replace);
+    const subscription: Subscription = {
+      ready,
+      stop: async () => {
+        if (stopping) return;
+        stopping = true;
+        // disconnect() waits for the running eachBatch to return, then leaves the group.
+        await consumer.disconnect();
+        this.subscriptions.delete(subscription);
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  private async startConsumer(options: SubscribeOptions, joined: () => void, isStopping: () => boolean, onFatalCrash: (consumer: Consumer, error: Error) => void): Promise<Consumer> {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 100,
@@ -119,10 +160,11 @@ export class KafkaBus implements MessageBus {
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3000,
       retry: { initialRetryTime: 100, maxRetryTime: 2000, retries: 1000 },
     });
-    let stopping = false;
-    let joined!: () => void;
-    const ready = new Promise<void>((resolve) => (joined = resolve));
     consumer.on(consumer.events.GROUP_JOIN, () => joined());
+    // Registered before run(): the first join happens inside it, and so can the first crash.
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart && !isStopping()) onFatalCrash(consumer, event.payload.error);
+    });
     await consumer.connect();
     for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
@@ -149,7 +191,7 @@ export class KafkaBus implements MessageBus {
             const done = await runBatch(chunk, {
               options,
               publish: (t, m) => this.publish(t, m),
-              isActive: () => !stopping && isRunning() && !isStale(),
+              isActive: () => !isStopping() && isRunning() && !isStale(),
               context: { highWatermark: batch.highWatermark },
               sleep,
             });
@@ -169,18 +211,7 @@ export class KafkaBus implements MessageBus {
         }
       },
     });
-    const subscription: Subscription = {
-      ready,
-      stop: async () => {
-        if (stopping) return;
-        stopping = true;
-        // disconnect() waits for the running eachBatch to return, then leaves the group.
-        await consumer.disconnect();
-        this.subscriptions.delete(subscription);
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return consumer;
   }
 
   async shutdown(): Promise<void> {

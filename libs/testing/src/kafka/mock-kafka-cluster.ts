@@ -31,6 +31,8 @@ export const KAFKA_ERROR_CODES = {
   REQUEST_TIMED_OUT: 7,
   COORDINATOR_NOT_AVAILABLE: 15,
   NOT_COORDINATOR: 16,
+  /** Not retriable in kafkajs: a consumer that gets it from SyncGroup crashes for good. */
+  INVALID_REQUEST: 42,
 } as const;
 export type KafkaErrorCode = (typeof KAFKA_ERROR_CODES)[keyof typeof KAFKA_ERROR_CODES];
 
