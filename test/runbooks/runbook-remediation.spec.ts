@@ -250,6 +250,14 @@ steps:
     expect(dry.status).toBe(200);
     expect(dry.body.plan.steps.map((s) => s.name)).toEqual(['approve-run', 'restart', 'healed']);
     expect(dry.body.guard).toMatchObject({ allowed: false, guard: 'cooldown' });
+    // A human starts a runbook on the incident by hand: same guards and execution.
+    expect((await viewer.call('POST', '/api/runbooks/drain-search/run', { incidentId: incident!.id })).status).toBe(403);
+    const manual = await responder.call<RunJson>('POST', '/api/runbooks/drain-search/run', { incidentId: incident!.id });
+    expect(manual.status).toBe(201);
+    expect(manual.body).toMatchObject({ runbook: 'drain-search', incidentId: incident!.id, status: 'pending' });
+    await expectEventually(async () => expect((await viewer.call<RunJson>('GET', `/api/runs/${manual.body.id}`)).body.status).toBe('succeeded'), { timeoutMs: 15000 });
+    const started = (await viewer.call<{ items: { type: string; actor: string }[] }>('GET', `/api/incidents/${incident!.id}/timeline`)).body.items.filter((e) => e.type === 'run_started');
+    expect(started.at(-1)?.actor).toBe('rita');
   });
 
   it('rolls back and escalates when the signal does not heal, and escalates an approval nobody gave', async () => {

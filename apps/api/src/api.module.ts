@@ -24,12 +24,17 @@ import { ResponseTimesController } from './incidents/response-times.controller';
 import { NoiseRulesController } from './noise/noise-rules.controller';
 import { PostmortemTemplates } from './postmortems/postmortem-templates';
 import { PostmortemsController } from './postmortems/postmortems.controller';
+import { PostmortemWriter } from './postmortems/postmortem-writer';
+import { RunDecisions } from './runbooks/run-decisions';
+import { ManualRuns } from './runbooks/manual-runs';
 import { DATABASE, METRICS_REGISTRY, POSTMORTEM_TEMPLATES, READINESS, RUNBOOKS } from './tokens';
 import type { RunbookSource } from './runbooks/runbook-source';
 import { RunbooksController } from './runbooks/runbooks.controller';
 import { RunsController } from './runbooks/runs.controller';
 import { WebhookDeliveriesController } from './webhooks/webhook-deliveries.controller';
 import { WebhookSubscriptionsController } from './webhooks/webhook-subscriptions.controller';
+import { SLACK_STATUS, SlackStatusController, type SlackStatusSource } from './slack/slack-status.controller';
+import { SlackEventsModule, slackInbound, type SlackEventsOptions } from './slack/slack-events.module';
 
 export interface ApiDependencies {
   db: Database;
@@ -46,6 +51,10 @@ export interface ApiDependencies {
   postmortemTemplatesDir?: string;
   /** The inbound alert webhooks (POST /api/webhooks/{alertmanager,grafana,pagerduty,generic}); without it those routes do not exist. */
   alerts?: InboundAlertsOptions;
+  /** The Slack sync's status for GET /api/slack/status; without it the route reports Slack as off. */
+  slackStatus?: SlackStatusSource;
+  /** Slack's request URL (POST /slack/events: events, /incident, buttons); without it that route does not exist. */
+  slack?: SlackEventsOptions;
 }
 
 @Module({})
@@ -58,10 +67,14 @@ export class ApiModule {
         DiscoveryModule,
         ...(deps.otlpGateway ? [OtlpGatewayModule.forRoot(deps.otlpGateway, deps.logger?.child({ component: 'otlp-gateway' }))] : []),
         ...(deps.alerts ? [InboundWebhooksModule.forRoot(deps.alerts, { db: deps.db, registry: deps.registry, logger: deps.logger?.child({ component: 'inbound-webhooks' }) })] : []),
+        ...(deps.slack
+          ? [SlackEventsModule.forRoot(slackInbound(deps.slack, { db: deps.db, runbooks: deps.runbooks, postmortemTemplatesDir: deps.postmortemTemplatesDir, logger: deps.logger?.child({ component: 'slack' }) }))]
+          : []),
       ],
       controllers: [HealthController, LogRecordsController, LogTemplatesController, AnomaliesController, MetricsController, TokensController, AuditController, DocsController,
         IncidentsController, PostmortemsController, NoiseRulesController, ResponseTimesController, RunbooksController, RunsController,
         WebhookSubscriptionsController, WebhookDeliveriesController,
+        SlackStatusController,
       ],
       providers: [
         { provide: DATABASE, useValue: deps.db },
@@ -71,7 +84,11 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: POSTMORTEM_TEMPLATES, useValue: new PostmortemTemplates(deps.postmortemTemplatesDir ?? 'templates/postmortems') },
         IncidentCommands,
+        PostmortemWriter,
+        RunDecisions,
+        ManualRuns,
         { provide: RUNBOOKS, useValue: deps.runbooks ?? null },
+        { provide: SLACK_STATUS, useValue: deps.slackStatus ?? null },
       ],
     };
   }

@@ -7,3 +7,7 @@ export type { OtlpGatewayOptions, OtlpTopicEncoding } from './otlp-gateway/otlp-
 export { OTLP_HTTP_PATHS } from './otlp-gateway/otlp-http-routes';
 export { OTLP_GATEWAY_MESSAGE_HEADERS, OTLP_GATEWAY_SOURCE, OVERLOADED_RETRY_AFTER_SECONDS, UNAVAILABLE_RETRY_AFTER_SECONDS } from './otlp-gateway/otlp-gateway.service';
 export type { InboundAlertsOptions } from './inbound/inbound-alerts.options';
+// Slack: the IncidentDesk (the same commands as the REST API) that `vigil start` hands the outbound Slack sync.
+export { createApiIncidentDesk } from './slack/api-incident-desk';
+export type { ApiIncidentDeskOptions } from './slack/api-incident-desk';
+export { PostmortemTemplates } from './postmortems/postmortem-templates';

@@ -116,7 +116,8 @@ export class ResponderProcessor {
   async tick(options: { idleMs: number; liveWithinMs: number }): Promise<number> {
     const now = (this.options.now ?? Date.now)();
     if (now - this.lastBatchAt < options.idleMs) return 0;
-    const changed = await this.db.transaction(async (tx) => {
+    const changed = await this.db
+      .transaction(async (tx) => {
       const repo = new IncidentRepository(tx);
       const state = await repo.lockState();
       if (state.watermarkMs === 0 || now - state.watermarkMs > options.liveWithinMs) return 0;
@@ -129,7 +130,12 @@ export class ResponderProcessor {
       await webhookOutbox.enqueue(tx, incidentBatchEvents(outcome.changes, outcome.touched, version, now));
       this.book.version = version;
       return outcome.touched.length;
-    });
+    })
+      .catch((error: unknown) => {
+        // The working copy may hold half of the advance: reload it next time.
+        this.book.version = -1;
+        throw error;
+      });
     return changed;
   }
 

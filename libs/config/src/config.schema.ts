@@ -42,6 +42,28 @@ const serviceCatalog = z.string().transform((v, ctx) => {
   }
   return parsed.data;
 });
+const deskRole = z.enum(['viewer', 'responder', 'admin'], { message: 'expected viewer, responder or admin' });
+const slackUserRoles = z.string().transform((v, ctx) => {
+  let json: unknown;
+  try {
+    json = JSON.parse(v);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `expected a JSON object like {"U024BE7LH": "responder"} (${(error as Error).message})` });
+    return z.NEVER;
+  }
+  const parsed = z.record(z.string(), deskRole).safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    ctx.addIssue({ code: 'custom', message: `${issue?.path.join('.') || '(root)'}: ${issue?.code === 'invalid_type' && issue.path.length === 0 ? 'expected a JSON object like {"U024BE7LH": "responder"}' : (issue?.message ?? 'invalid')}` });
+    return z.NEVER;
+  }
+  const notAUser = Object.keys(parsed.data).find((user) => !/^[UW][A-Z0-9]{2,}$/.test(user));
+  if (notAUser !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `${notAUser}: expected a Slack user id (U…)` });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
 const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name ([a-zA-Z0-9._-], at most 249 chars)');
 
 /**
@@ -129,6 +151,22 @@ export const configSchema = z.object({
   VIGIL_RUNBOOK_POLL_MS: positiveInt.default(1000).describe('How often an idle responder looks for due runbook steps.'),
   VIGIL_RUNBOOK_VERIFY_POLL_MS: positiveInt.default(5000).describe('How often a verify step looks whether its signal healed.'),
   VIGIL_SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000).describe('Time to finish in-flight work on SIGTERM before exiting.'),
+  // Slack. Secrets are never checked against a format here: a refused value would be echoed in the error.
+  SLACK_BOT_TOKEN: z.string().min(1).optional().describe('Slack bot token (xoxb-…). Unset: Slack is off (no incident channels, cards or thread posts).'),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional().describe("Slack app's signing secret: verifies requests to POST /slack/events (commands, buttons, events), which exists only with this and SLACK_BOT_TOKEN set."),
+  SLACK_API_URL: z.string().regex(/^https?:\/\//, 'expected an http(s) URL').default('https://slack.com/api/').describe('Base URL of the Slack Web API (a proxy or a test double).'),
+  SLACK_MIN_SEVERITY: z.enum(['sev1', 'sev2', 'sev3', 'sev4']).default('sev2').describe('Incidents at this severity or worse get a Slack channel (one that rises to it later gets it then).'),
+  SLACK_RESPONDERS: z
+    .string()
+    .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'expected Slack user ids (U…)')))
+    .default([])
+    .describe('Comma-separated Slack user ids invited to every incident channel.'),
+  SLACK_USER_ROLES: slackUserRoles
+    .prefault('{}')
+    .describe('Vigil roles of Slack users as JSON: {"U024BE7LH": "responder", "U0G9QF9C6": "admin"} (viewer, responder or admin).'),
+  SLACK_DEFAULT_ROLE: deskRole.default('viewer').describe('Role of Slack users not in SLACK_USER_ROLES; a viewer may look (`/incident status`) but not act.'),
+  VIGIL_PUBLIC_URL: z.string().regex(/^https?:\/\//, 'expected an http(s) URL').default('http://localhost:3000').describe('Where people reach the dashboard (links in Slack).'),
 });
 
 export type VigilConfig = Readonly<z.output<typeof configSchema>>;

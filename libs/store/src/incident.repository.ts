@@ -174,6 +174,11 @@ export class IncidentRepository {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
+  async getByNumber(number: number): Promise<StoredIncident | null> {
+    const { rows } = await this.db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE number = $1`, [number]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
   /** Locks one incident row for an update by a human (after `lockState`). */
   async getForUpdate(id: string): Promise<StoredIncident | null> {
     const { rows } = await this.db.query<IncidentRow>(`SELECT ${COLUMNS} FROM incidents WHERE id = $1 FOR UPDATE`, [id]);

@@ -52,3 +52,9 @@ export { WebhookDeliveryRepository, WEBHOOK_DELIVERY_STATUSES } from './webhook-
 export type { ClaimedWebhookDelivery, StoredWebhookDelivery, WebhookDeliveryQuery, WebhookDeliveryStatus } from './webhook-delivery.repository';
 export { InboundAlertRepository } from './inbound-alert.repository';
 export type { StoredInboundAlert } from './inbound-alert.repository';
+export { SlackChannelRepository } from './slack-channel.repository';
+export type { SlackIncidentChannel } from './slack-channel.repository';
+export { SlackMessageRepository } from './slack-message.repository';
+export type { SlackMessageRecord } from './slack-message.repository';
+export { SlackSyncStateRepository } from './slack-sync-state.repository';
+export type { SlackSyncState } from './slack-sync-state.repository';

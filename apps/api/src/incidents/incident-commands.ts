@@ -98,8 +98,13 @@ export class IncidentCommands {
     }));
   }
 
-  async addNote(id: string, text: string, actor: Actor): Promise<StoredIncident> {
-    return this.change(id, actor, 'incident.note', (before) => ({ after: before, type: 'note', text }));
+  /**
+   * A note on the timeline. Messages captured from the incident's Slack channel are `slack_message`
+   * entries; pinned ones `key_event`s (postmortems and the dashboard single them out).
+   */
+  async addNote(id: string, text: string, actor: Actor, options: { keyEvent?: boolean; source?: 'api' | 'slack_message' | 'slash_command' } = {}): Promise<StoredIncident> {
+    const type = options.keyEvent ? 'key_event' : options.source === 'slack_message' ? 'slack_message' : 'note';
+    return this.change(id, actor, 'incident.note', (before) => ({ after: before, type, text, data: { source: options.source ?? 'api', ...(options.keyEvent ? { keyEvent: true } : {}) } }));
   }
 
   private async change(
@@ -127,7 +132,7 @@ export class IncidentCommands {
   private async record(tx: Queryable, incident: StoredIncident, actor: Actor, atMs: number, type: string, text: string, before: StoredIncident | null, data: Record<string, unknown>, action = `incident.${type}`): Promise<TimelineEntry> {
     const entry: TimelineEntry = { incidentId: incident.id, atMs, actor: actor.name, type, text, data };
     await new IncidentTimelineRepository(tx).add([entry]);
-    await new AuditLogRepository(tx).record({ actor: actor.name, actorRole: actor.role, action, targetType: 'incident', targetId: incident.id, before, after: type === 'note' ? { note: text } : incident });
+    await new AuditLogRepository(tx).record({ actor: actor.name, actorRole: actor.role, action, targetType: 'incident', targetId: incident.id, before, after: type === 'note' || type === 'slack_message' || type === 'key_event' ? { note: text } : incident });
     return entry;
   }
 }

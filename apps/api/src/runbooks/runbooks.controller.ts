@@ -8,7 +8,9 @@ import { RequireRole } from '../auth/require-role.decorator';
 import { ApiDoc } from '../openapi/api-doc.decorator';
 import { DATABASE, RUNBOOKS } from '../tokens';
 import { ZodValidationPipe } from '../zod-validation.pipe';
+import { ManualRuns } from './manual-runs';
 import type { RunbookSource } from './runbook-source';
+import { runView } from './runs.controller';
 import { dryRunBodySchema, killSwitchBodySchema, runbookNameSchema } from './runs.schemas';
 
 const DAY = 86_400_000;
@@ -28,6 +30,7 @@ export class RunbooksController {
   constructor(
     @Inject(DATABASE) private readonly db: Database,
     @Inject(RUNBOOKS) private readonly source: RunbookSource | null,
+    @Inject(ManualRuns) private readonly manual: ManualRuns,
   ) {}
 
   @Get()
@@ -67,6 +70,14 @@ export class RunbooksController {
       await new AuditLogRepository(tx).record({ actor: actor.name, actorRole: actor.role, action: 'runbook.kill_switch', targetType: 'runbook_settings', targetId: 'kill_switch', before: { on: before.on }, after: { on: body.on, reason: body.reason } });
       return repo.killSwitch();
     });
+  }
+
+  @Post(':name/run')
+  @HttpCode(201)
+  @RequireRole('responder')
+  @ApiDoc({ summary: 'Run a runbook on an incident now (guards, approvals and verification as for a triggered run)', params: runbookNameSchema, body: dryRunBodySchema })
+  async run(@Param(new ZodValidationPipe(runbookNameSchema)) { name }: { name: string }, @Body(new ZodValidationPipe(dryRunBodySchema)) body: z.output<typeof dryRunBodySchema>, @CurrentActor() actor: Actor) {
+    return runView(await this.manual.start(body.incidentId, name, actor));
   }
 
   @Post(':name/dry-run')

@@ -1,14 +1,14 @@
-import { Body, ConflictException, Controller, ForbiddenException, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { AuditLogRepository, IncidentTimelineRepository, RunbookRunRepository, type Database, type StoredRun } from '@vigil/store';
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { RunbookRunRepository, type Database, type StoredRun } from '@vigil/store';
 import type { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { RequireRole } from '../auth/require-role.decorator';
-import { roleAllows, type Role } from '../auth/role';
 import { paged } from '../incidents/cursor-errors';
 import { ApiDoc } from '../openapi/api-doc.decorator';
 import { DATABASE } from '../tokens';
 import { ZodValidationPipe } from '../zod-validation.pipe';
+import { RunDecisions } from './run-decisions';
 import { approvalsQuerySchema, decisionBodySchema, runIdSchema, runListQuerySchema } from './runs.schemas';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -33,7 +33,10 @@ export const runView = (r: StoredRun) => ({
 /** Runbook runs: their steps, and the approvals humans give or refuse. */
 @Controller('api')
 export class RunsController {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: Database,
+    @Inject(RunDecisions) private readonly decisions: RunDecisions,
+  ) {}
 
   @Get('runs')
   @ApiDoc({ summary: 'Runbook runs, newest first', query: runListQuerySchema })
@@ -80,37 +83,11 @@ export class RunsController {
   @RequireRole('responder')
   @ApiDoc({ summary: 'Cancel a run that has not finished (the step in flight, if any, completes)', params: runIdSchema })
   async cancel(@Param(new ZodValidationPipe(runIdSchema)) { id }: { id: string }, @CurrentActor() actor: Actor) {
-    return this.db.transaction(async (tx) => {
-      const repo = new RunbookRunRepository(tx);
-      const run = await repo.getForUpdate(id);
-      if (!run) throw new NotFoundException({ error: 'not_found', message: `no run ${id}` });
-      if (run.finishedAtMs !== null) throw new ConflictException({ error: 'finished', message: `run ${id} already finished (${run.status})` });
-      await repo.finishNow(id, 'cancelled', `cancelled by ${actor.name}`);
-      await this.record(tx, run, actor, 'runbook.run.cancel', 'run_cancelled', `Runbook ${run.runbook} run cancelled by ${actor.name}`);
-      return runView((await repo.get(id)) as StoredRun);
-    });
+    return runView(await this.decisions.cancel(id, actor));
   }
 
   private async decide(id: string, decision: 'approved' | 'rejected', actor: Actor, comment: string | null) {
-    return this.db.transaction(async (tx) => {
-      const repo = new RunbookRunRepository(tx);
-      const run = await repo.getForUpdate(id);
-      if (!run) throw new NotFoundException({ error: 'not_found', message: `no run ${id}` });
-      const pending = (await repo.approvals({ runId: id, status: 'pending' }))[0];
-      if (!pending || run.status !== 'waiting_approval') throw new ConflictException({ error: 'no_pending_approval', message: `run ${id} is ${run.status}; nothing waits for approval` });
-      // The step names who may approve it: a viewer never, a responder only when responders may.
-      if (!pending.roles.some((role) => roleAllows(actor.role, role as Role))) {
-        throw new ForbiddenException({ error: 'forbidden', message: `step ${pending.stepName} needs approval by a ${pending.roles.join(' or ')}; ${actor.name} is a ${actor.role}` });
-      }
-      if (!(await repo.decide(id, pending.stepIdx, decision, actor.name, comment))) throw new ConflictException({ error: 'no_pending_approval', message: 'the approval was decided or timed out meanwhile' });
-      await repo.wake(id);
-      await this.record(tx, run, actor, `runbook.approval.${decision === 'approved' ? 'approve' : 'reject'}`, decision === 'approved' ? 'run_approved' : 'run_rejected', `${decision === 'approved' ? 'Approved' : 'Rejected'} by ${actor.name}: runbook ${run.runbook}, step ${pending.stepName}${comment ? ` — ${comment}` : ''}`);
-      return { ...runView((await repo.get(id)) as StoredRun), approval: { step: pending.stepName, decision, by: actor.name } };
-    });
-  }
-
-  private async record(tx: Parameters<Parameters<Database['transaction']>[0]>[0], run: StoredRun, actor: Actor, action: string, type: string, text: string): Promise<void> {
-    await new AuditLogRepository(tx).record({ actor: actor.name, actorRole: actor.role, action, targetType: 'runbook_run', targetId: run.id, before: { status: run.status }, after: { text } });
-    if (run.incidentId) await new IncidentTimelineRepository(tx).add([{ incidentId: run.incidentId, atMs: Date.now(), actor: actor.name, type, text, data: { runId: run.id } }]);
+    const { run, step } = await this.decisions.decide(id, decision, actor, comment);
+    return { ...runView(run), approval: { step, decision, by: actor.name } };
   }
 }

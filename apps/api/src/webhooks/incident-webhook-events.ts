@@ -9,6 +9,8 @@ const EVENT_OF: Readonly<Record<string, string>> = {
   reopened: 'incident.reopened',
   severity_changed: 'incident.severity_changed',
   note: 'incident.note_added',
+  slack_message: 'incident.note_added',
+  key_event: 'incident.note_added',
 };
 
 /**

@@ -20,6 +20,8 @@ export class RunbookLibrary {
     readonly folder: string,
     private readonly catalog: ActionCatalog,
     private readonly refreshMs = 30_000,
+    /** VIGIL_RUNBOOKS_DRY_RUN, for runs started outside the responder (API, Slack). */
+    readonly dryRun = false,
   ) {}
 
   async current(): Promise<LoadedRunbooks> {

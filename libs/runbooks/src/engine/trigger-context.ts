@@ -4,7 +4,9 @@ import type { AnomalyEvent } from '@vigil/contracts';
 export type TriggerContext =
   | { on: 'anomaly' | 'alert'; event: AnomalyEvent; incident: IncidentFacts | null }
   | { on: 'incident'; incident: IncidentFacts }
-  | { on: 'forecast'; service: string; series: string; breachInMinutes: number; incident: IncidentFacts | null };
+  | { on: 'forecast'; service: string; series: string; breachInMinutes: number; incident: IncidentFacts | null }
+  /** A human asked for this runbook on this incident (Slack button, API): triggers are not consulted. */
+  | { on: 'manual'; incident: IncidentFacts; requestedBy: string; requestedAtMs: number };
 
 export interface IncidentFacts {
   id: string;
@@ -23,6 +25,7 @@ export function serviceOf(context: TriggerContext): string {
     case 'forecast':
       return context.service;
     case 'incident':
+    case 'manual':
       return context.incident.services[0] ?? 'unknown';
   }
 }
@@ -40,5 +43,7 @@ export function triggerKey(context: TriggerContext): string {
       return `incident:${context.incident.id}:${context.incident.severity}`;
     case 'forecast':
       return `forecast:${context.service}:${context.series}`;
+    case 'manual':
+      return `manual:${context.incident.id}:${context.requestedBy}:${context.requestedAtMs}`;
   }
 }

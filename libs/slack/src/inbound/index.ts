@@ -1,0 +1,11 @@
+export { createSlackApp, SLACK_EVENTS_PATH, INCIDENT_COMMAND, DEFAULT_ANSWER_WITHIN_MS } from './slack-app';
+export type { SlackAppOptions, SlackInbound } from './slack-app';
+export { DeskHandlers } from './desk-handlers';
+export type { CardAction, DeskHandlerOptions, OpenIncidentSummary } from './desk-handlers';
+export { SLACK_ACTION_IDS, parseActionValue } from './action-ids';
+export type { ActionValue, SlackActionId } from './action-ids';
+export { parseIncidentCommand, INCIDENT_HELP, DEFAULT_DECLARE_SEVERITY, UNKNOWN_SERVICE } from './slash-command';
+export type { IncidentCommand } from './slash-command';
+export { slackRoleResolver, DESK_ROLES } from './slack-roles';
+export { boltLogger, redactSlackTokens } from './slack-logger';
+export type { SlackReply } from './replies';
