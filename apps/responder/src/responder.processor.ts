@@ -116,27 +116,26 @@ export class ResponderProcessor {
   async tick(options: { idleMs: number; liveWithinMs: number }): Promise<number> {
     const now = (this.options.now ?? Date.now)();
     if (now - this.lastBatchAt < options.idleMs) return 0;
-    const changed = await this.db
-      .transaction(async (tx) => {
-      const repo = new IncidentRepository(tx);
-      const state = await repo.lockState();
-      if (state.watermarkMs === 0 || now - state.watermarkMs > options.liveWithinMs) return 0;
-      if (state.version !== this.book.version) await this.book.reload(tx, state);
-      const target = now - options.idleMs;
-      if (target <= this.book.watermarkMs) return 0;
-      const outcome = await this.book.advance(tx, target, now);
-      const version = state.version + 1;
-      await repo.saveState({ version, watermarkMs: this.book.watermarkMs, nextNumber: this.book.nextNumber });
-      await webhookOutbox.enqueue(tx, incidentBatchEvents(outcome.changes, outcome.touched, version, now));
-      this.book.version = version;
-      return outcome.touched.length;
-    })
-      .catch((error: unknown) => {
-        // The working copy may hold half of the advance: reload it next time.
-        this.book.version = -1;
-        throw error;
+    try {
+      return await this.db.transaction(async (tx) => {
+        const repo = new IncidentRepository(tx);
+        const state = await repo.lockState();
+        if (state.watermarkMs === 0 || now - state.watermarkMs > options.liveWithinMs) return 0;
+        if (state.version !== this.book.version) await this.book.reload(tx, state);
+        const target = now - options.idleMs;
+        if (target <= this.book.watermarkMs) return 0;
+        const outcome = await this.book.advance(tx, target, now);
+        const version = state.version + 1;
+        await repo.saveState({ version, watermarkMs: this.book.watermarkMs, nextNumber: this.book.nextNumber });
+        await webhookOutbox.enqueue(tx, incidentBatchEvents(outcome.changes, outcome.touched, version, now));
+        this.book.version = version;
+        return outcome.touched.length;
       });
-    return changed;
+    } catch (error) {
+      // The working copy may hold half of the advance: reload it next time.
+      this.book.version = -1;
+      throw error;
+    }
   }
 
   private async refreshTopology(): Promise<void> {
