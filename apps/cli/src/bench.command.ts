@@ -19,6 +19,7 @@ const BENCHMARKS: Record<string, string> = {
   logs: 'test/bench/logs/logs.bench.ts',
   detect: 'test/bench/detect/detect.bench.ts',
   incidents: 'test/bench/incidents/incidents.bench.ts',
+  runbooks: 'test/bench/runbooks/runbooks.bench.ts',
 };
 
 export const benchCommand: Command = {
