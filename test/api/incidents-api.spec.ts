@@ -1,5 +1,6 @@
 import type { Platform } from '@vigil/cli';
 import { formatDuration } from '@vigil/incidents';
+import { AnomalyRepository } from '@vigil/store';
 import { useTestDatabase } from '@vigil/testing';
 import { startTestPlatform } from '../e2e/platform-fixture';
 import { incidentApi, type IncidentJson } from '../incidents/incident-api';
@@ -168,5 +169,47 @@ describe('incidents REST API', () => {
     for (const path of ['/api/incidents', '/api/incidents/{id}', '/api/incidents/{id}/timeline', '/api/incidents/{id}/postmortem', '/api/incidents/{id}/acknowledge', '/api/silences', '/api/response-times']) {
       expect(doc.paths).toHaveProperty([path]);
     }
+  });
+
+  it('serves series for charts and pages anomalies with filters', async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000 - 5 * 60_000;
+    for (let i = 0; i < 3; i++) {
+      await platform.db.query(
+        `INSERT INTO span_red_1m (service, operation, kind, minute, requests, errors, duration_sum_ms, duration_max_ms, duration_buckets) VALUES ('checkout', 'POST /pay', 'server', to_timestamp($1::float8 / 1000), 100, $2, 5000, 250, '{}')`,
+        [minute + i * 60_000, i * 5],
+      );
+      await platform.db.query(`INSERT INTO log_counts_1m (service, minute, severity, count) VALUES ('checkout', to_timestamp($1::float8 / 1000), 'error', $2)`, [minute + i * 60_000, i + 1]);
+    }
+    const spans = await viewer.call<{ series: { key: string; points: { t: number; requests: number; errorRatio: number; avgMs: number }[] }[] }>('GET', '/api/series?service=checkout');
+    expect(spans.status).toBe(200);
+    expect(spans.body.series).toEqual([{ key: 'server:POST /pay', label: 'POST /pay (server)', points: expect.any(Array) }]);
+    expect(spans.body.series[0]!.points.map((p) => [p.t, p.errorRatio, p.avgMs])).toEqual([
+      [minute, 0, 50],
+      [minute + 60_000, 0.05, 50],
+      [minute + 120_000, 0.1, 50],
+    ]);
+    const logs = await viewer.call<{ series: { key: string; points: { count: number }[] }[] }>('GET', '/api/series?service=checkout&kind=logs');
+    expect(logs.body.series[0]).toMatchObject({ key: 'error', points: [{ count: 1 }, { count: 2 }, { count: 3 }] });
+    const bad = await viewer.call<{ issues: Issue[] }>('GET', `/api/series?service=checkout&from=${new Date(Date.now() - 8 * 86_400_000).toISOString()}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0]?.path).toBe('from');
+
+    const events = Array.from({ length: 5 }, (_, i) => ({
+      v: 1 as const, id: `pg-${i}`, status: 'open' as const, kind: (i % 2 ? 'metric' : 'span_red') as 'metric' | 'span_red', service: 'pager', fingerprint: `pager|x|${i}`, signal: `s${i}`,
+      timeUnixNano: `${minute + i * 1000}000000`, score: 0.5 + i / 10, summary: `s${i}`, observed: 1, expected: 0, lower: 0, upper: 1, template: null, evidence: [],
+    }));
+    await new AnomalyRepository(platform.db).apply(events);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await viewer.call('GET', `/api/anomalies?service=pager&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((a) => a.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['pg-4', 'pg-3', 'pg-2', 'pg-1', 'pg-0']);
+    const filtered = await viewer.call<{ items: { id: string }[] }>('GET', '/api/anomalies?service=pager&kind=metric&minScore=0.8');
+    expect(filtered.body.items.map((a) => a.id)).toEqual(['pg-3']);
+    expect((await viewer.call<{ issues: Issue[] }>('GET', '/api/anomalies?cursor=zzz')).body.issues[0]?.path).toBe('cursor');
   });
 });

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { anomalyEventSchema } from '@vigil/contracts';
+import { ANOMALY_KINDS, anomalyEventSchema } from '@vigil/contracts';
 import { AnomalyRepository, type Database, type StoredAnomaly } from '@vigil/store';
 import { z } from 'zod';
+import { paged } from './incidents/cursor-errors';
 import { ApiDoc } from './openapi/api-doc.decorator';
 import { DATABASE } from './tokens';
 import { ZodValidationPipe } from './zod-validation.pipe';
@@ -9,6 +10,11 @@ import { ZodValidationPipe } from './zod-validation.pipe';
 export const anomaliesQuerySchema = z.object({
   service: z.string().min(1).max(256).optional(),
   status: z.enum(['open', 'recovered']).optional(),
+  kind: z.enum(ANOMALY_KINDS).optional(),
+  minScore: z.coerce.number().min(0).max(1).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export type AnomaliesQuery = z.output<typeof anomaliesQuerySchema>;
@@ -36,8 +42,13 @@ export class AnomaliesController {
 
   /** Newest first; each with its latest event (evidence lines, expected band, score). */
   @Get()
-  @ApiDoc({ summary: 'Anomalies, newest first, with their latest event', query: anomaliesQuerySchema, response: z.object({ items: z.array(storedAnomalySchema) }) })
-  async list(@Query(new ZodValidationPipe(anomaliesQuerySchema)) query: AnomaliesQuery): Promise<{ items: StoredAnomaly[] }> {
-    return { items: await this.repository.list(query) };
+  @ApiDoc({
+    summary: 'Anomalies, newest first, with their latest event; filter by service, status, kind, score and time; cursor-paginated',
+    query: anomaliesQuerySchema,
+    response: z.object({ items: z.array(storedAnomalySchema), nextCursor: z.string().nullable() }),
+  })
+  async list(@Query(new ZodValidationPipe(anomaliesQuerySchema)) query: AnomaliesQuery): Promise<{ items: StoredAnomaly[]; nextCursor: string | null }> {
+    const { from, to, ...rest } = query;
+    return paged(() => this.repository.page({ ...rest, ...(from ? { fromMs: Date.parse(from) } : {}), ...(to ? { toMs: Date.parse(to) } : {}) }));
   }
 }

@@ -30,6 +30,7 @@ import { ManualRuns } from './runbooks/manual-runs';
 import { DATABASE, METRICS_REGISTRY, POSTMORTEM_TEMPLATES, READINESS, RUNBOOKS } from './tokens';
 import type { RunbookSource } from './runbooks/runbook-source';
 import { RunbooksController } from './runbooks/runbooks.controller';
+import { SeriesController } from './series.controller';
 import { RunsController } from './runbooks/runs.controller';
 import { WebhookDeliveriesController } from './webhooks/webhook-deliveries.controller';
 import { WebhookSubscriptionsController } from './webhooks/webhook-subscriptions.controller';
@@ -72,7 +73,7 @@ export class ApiModule {
           : []),
       ],
       controllers: [HealthController, LogRecordsController, LogTemplatesController, AnomaliesController, MetricsController, TokensController, AuditController, DocsController,
-        IncidentsController, PostmortemsController, NoiseRulesController, ResponseTimesController, RunbooksController, RunsController,
+        IncidentsController, PostmortemsController, NoiseRulesController, ResponseTimesController, RunbooksController, RunsController, SeriesController,
         WebhookSubscriptionsController, WebhookDeliveriesController,
         SlackStatusController,
       ],

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { LogTemplateRepository, RedactionRepository, type Database, type StoredTemplate } from '@vigil/store';
+import { decodeCursor, encodeCursor, LogTemplateRepository, RedactionRepository, type Database, type StoredTemplate } from '@vigil/store';
+import { paged } from './incidents/cursor-errors';
 import { z } from 'zod';
 import { ApiDoc } from './openapi/api-doc.decorator';
 import { DATABASE } from './tokens';
@@ -9,6 +10,7 @@ export const logTemplatesQuerySchema = z.object({
   service: z.string().min(1).max(256).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   includeMerged: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  cursor: z.string().max(512).optional(),
 });
 export type LogTemplatesQuery = z.output<typeof logTemplatesQuerySchema>;
 
@@ -42,9 +44,12 @@ export class LogTemplatesController {
 
   /** Mined templates, most frequent first, with counts, first/last seen and example lines. */
   @Get('log-templates')
-  @ApiDoc({ summary: 'Mined log templates, most frequent first', query: logTemplatesQuerySchema, response: z.object({ items: z.array(storedTemplateSchema) }) })
-  async list(@Query(new ZodValidationPipe(logTemplatesQuerySchema)) query: LogTemplatesQuery): Promise<{ items: StoredTemplate[] }> {
-    return { items: await this.templates.list(query) };
+  @ApiDoc({ summary: 'Mined log templates, most frequent first (cursor-paginated)', query: logTemplatesQuerySchema, response: z.object({ items: z.array(storedTemplateSchema), nextCursor: z.string().nullable() }) })
+  async list(@Query(new ZodValidationPipe(logTemplatesQuerySchema)) query: LogTemplatesQuery): Promise<{ items: StoredTemplate[]; nextCursor: string | null }> {
+    const { cursor, ...rest } = query;
+    const offset = await paged(async () => Number(decodeCursor(cursor, 1)?.[0] ?? 0));
+    const rows = await this.templates.list({ ...rest, limit: rest.limit + 1, offset });
+    return { items: rows.slice(0, rest.limit), nextCursor: rows.length > rest.limit ? encodeCursor([offset + rest.limit]) : null };
   }
 
   /** What ingestion masked (card numbers, tokens…) per service and kind: where the leaks are. */

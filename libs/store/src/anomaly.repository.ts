@@ -1,6 +1,7 @@
 import type { AnomalyEvent } from '@vigil/contracts';
 import { valueChunks } from './bulk-values';
 import type { Queryable } from './database';
+import { decodeCursor, encodeCursor, tsParam } from './incident-rows';
 import { stripNul, toJsonb } from './json-safe';
 import { millisOf } from '@vigil/rollup';
 
@@ -55,26 +56,38 @@ export class AnomalyRepository {
     }
   }
 
-  async list(query: { service?: string; status?: 'open' | 'recovered'; limit: number }): Promise<StoredAnomaly[]> {
+  async list(query: AnomalyQuery): Promise<StoredAnomaly[]> {
+    return (await this.page(query)).items;
+  }
+
+  /** Newest first, filtered, keyset-paginated on (opened_at, id). */
+  async page(query: AnomalyQuery): Promise<{ items: StoredAnomaly[]; nextCursor: string | null }> {
     const params: unknown[] = [];
     const where: string[] = [];
-    if (query.service) {
-      params.push(query.service);
-      where.push(`service = $${params.length}`);
+    const add = (sql: (n: number) => string, value: unknown): void => {
+      params.push(value);
+      where.push(sql(params.length));
+    };
+    if (query.service) add((n) => `service = $${n}`, query.service);
+    if (query.status) add((n) => `status = $${n}`, query.status);
+    if (query.kind) add((n) => `kind = $${n}`, query.kind);
+    if (query.minScore !== undefined) add((n) => `score >= $${n}`, query.minScore);
+    if (query.fromMs !== undefined) add((n) => `opened_at >= ${tsParam(n)}`, query.fromMs);
+    if (query.toMs !== undefined) add((n) => `opened_at < ${tsParam(n)}`, query.toMs);
+    const after = decodeCursor(query.cursor, 2);
+    if (after) {
+      params.push(after[0], after[1]);
+      where.push(`(opened_at, id) < (${tsParam(params.length - 1)}, $${params.length})`);
     }
-    if (query.status) {
-      params.push(query.status);
-      where.push(`status = $${params.length}`);
-    }
-    params.push(query.limit);
+    params.push(query.limit + 1);
     const { rows } = await this.db.query<{
       id: string; service: string; kind: string; fingerprint: string; status: 'open' | 'recovered'; score: number; summary: string; opened_at: Date; updated_at: Date; event: unknown;
     }>(
       `SELECT id, service, kind, fingerprint, status, score, summary, opened_at, updated_at, event FROM anomalies
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id LIMIT $${params.length}`,
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map((r) => ({
+    const items = rows.slice(0, query.limit).map((r) => ({
       id: r.id,
       service: r.service,
       kind: r.kind,
@@ -86,5 +99,18 @@ export class AnomalyRepository {
       updatedAt: new Date(r.updated_at).toISOString(),
       event: (typeof r.event === 'string' ? JSON.parse(r.event) : r.event) as AnomalyEvent,
     }));
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > query.limit && last ? encodeCursor([Date.parse(last.openedAt), last.id]) : null };
   }
+}
+
+export interface AnomalyQuery {
+  service?: string;
+  status?: 'open' | 'recovered';
+  kind?: string;
+  minScore?: number;
+  fromMs?: number;
+  toMs?: number;
+  cursor?: string;
+  limit: number;
 }

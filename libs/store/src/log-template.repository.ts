@@ -40,6 +40,8 @@ export interface TemplateQuery {
   service?: string;
   limit: number;
   includeMerged?: boolean;
+  /** Rows to skip: the list is ranked by count, which moves, so pages are by position. */
+  offset?: number;
 }
 
 const MAX_EXAMPLES = 5;
@@ -107,7 +109,7 @@ export class LogTemplateRepository {
        ) a ON true
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY t.count + coalesce(a.alias_count, 0) DESC, t.service, t.template_id
-       LIMIT $${params.length}`,
+       LIMIT $${params.length} OFFSET ${Math.max(0, Math.floor(query.offset ?? 0))}`,
       params,
     );
     return rows.map((r) => ({
