@@ -75,7 +75,14 @@ fi
 say "building dist/"
 node tools/build.mjs >&2 || fail "build failed"
 
-# 5. Browser for UI tests, when a suite needs it, is installed by that suite's own check.
+# 5. Chromium for the dashboard's browser test (test/web/dashboard.browser.spec.ts, playwright-core
+# drives Debian's build; never a downloaded one). Installed like PostgreSQL when missing and root
+# allows; otherwise that suite fails saying so.
+if [ -z "${VIGIL_TEST_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  say "installing Chromium (apt-get install chromium)"
+  apt_install --no-install-recommends chromium fonts-dejavu-core \
+    || say "cannot install chromium (needs root for apt-get install chromium): test/web/dashboard.browser.spec.ts will fail until it is installed or VIGIL_TEST_CHROMIUM names a Chromium binary"
+fi
 
 # 6. jest -----------------------------------------------------------------------------------
 say "running jest"

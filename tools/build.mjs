@@ -39,5 +39,12 @@ try {
   process.exit(1);
 }
 for (const dir of ['apps', 'libs']) if (existsSync(join(root, dir))) copyAssets(join(root, dir));
+// The web dashboard (apps/web → dist/web, served by the API at /); skipped when unchanged.
+try {
+  await (await import('../apps/web/build.mjs')).buildWeb();
+} catch (error) {
+  process.stderr.write(`vigil build: the dashboard failed to build: ${error?.message ?? error}\n`);
+  process.exit(1);
+}
 writeFileSync(join(dist, '.build-stamp'), new Date().toISOString());
 process.stderr.write(`vigil build: dist/ ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -10,6 +10,7 @@ import { installInboundWebhookBodyParser } from './inbound/inbound-http';
 import { mediaTypeOf } from './otlp-gateway/otlp-content-type';
 import { isOtlpHttpRequest } from './otlp-gateway/otlp-http-routes';
 import { isSlackEventsRequest } from './slack/slack-events.http';
+import { installDashboard } from './web';
 
 export interface ApiServer {
   readonly url: string;
@@ -33,6 +34,8 @@ export async function startApi(deps: ApiDependencies & { logger: Logger }, liste
   installInboundWebhookBodyParser(app, deps.registry);
   app.useBodyParser('json', { type: parsesJson });
   app.useBodyParser('urlencoded', { extended: true, type: parsesForm });
+  // The web dashboard (built by Vite into dist/web) at /, beside the API.
+  installDashboard(app);
   await app.listen(listen.port, listen.host);
   const address = app.getHttpServer().address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -32,6 +32,7 @@ import type { RunbookSource } from './runbooks/runbook-source';
 import { RunbooksController } from './runbooks/runbooks.controller';
 import { SeriesController } from './series.controller';
 import { RunsController } from './runbooks/runs.controller';
+import { webControllers, webProviders } from './web';
 import { WebhookDeliveriesController } from './webhooks/webhook-deliveries.controller';
 import { WebhookSubscriptionsController } from './webhooks/webhook-subscriptions.controller';
 import { SLACK_STATUS, SlackStatusController, type SlackStatusSource } from './slack/slack-status.controller';
@@ -76,6 +77,7 @@ export class ApiModule {
         IncidentsController, PostmortemsController, NoiseRulesController, ResponseTimesController, RunbooksController, RunsController, SeriesController,
         WebhookSubscriptionsController, WebhookDeliveriesController,
         SlackStatusController,
+        ...webControllers,
       ],
       providers: [
         { provide: DATABASE, useValue: deps.db },
@@ -90,6 +92,7 @@ export class ApiModule {
         ManualRuns,
         { provide: RUNBOOKS, useValue: deps.runbooks ?? null },
         { provide: SLACK_STATUS, useValue: deps.slackStatus ?? null },
+        ...webProviders(deps.logger),
       ],
     };
   }

@@ -1,0 +1,166 @@
+// The API as the dashboard uses it: the bearer token from sessionStorage on every request.
+const TOKEN_KEY = 'vigil.token';
+
+export type Role = 'viewer' | 'responder' | 'admin';
+export type Severity = 'sev1' | 'sev2' | 'sev3' | 'sev4';
+export const SEVERITIES: Severity[] = ['sev1', 'sev2', 'sev3', 'sev4'];
+export const STATUSES = ['triggered', 'acknowledged', 'mitigated', 'resolved'] as const;
+
+export interface Me {
+  name: string;
+  role: Role;
+}
+
+export interface Example {
+  traceId?: string | null;
+  spanId?: string | null;
+  body?: unknown;
+  timeUnixNano?: string;
+}
+
+export interface Hint {
+  service: string;
+  signal: string;
+  score: number;
+  evidence: { firstAtMs?: number; summary?: string; observed?: number | null; expected?: number | null; examples?: Example[] } | null;
+}
+
+export interface Incident {
+  id: string;
+  number: number;
+  title: string;
+  status: string;
+  severity: Severity;
+  severitySource: string;
+  services: string[];
+  commander: string | null;
+  openedAt: string;
+  acknowledgedAt: string | null;
+  mitigatedAt: string | null;
+  resolvedAt: string | null;
+  rootCauseHints: Hint[];
+}
+
+export interface Signal {
+  fingerprint: string;
+  service: string;
+  kind: string;
+  signal: string;
+  peakScore: number;
+  peakObserved: number | null;
+  recoveredAt: string | null;
+  firstEvent: { expected?: number | null; observed?: number | null } | null;
+}
+
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  actor: string;
+  type: string;
+  text: string;
+}
+
+export interface Approval {
+  id?: string;
+  runId: string;
+  stepName: string;
+  status: string;
+  roles: string[];
+}
+
+export interface Run {
+  id: string;
+  runbook: string;
+  status: string;
+  outcome: string;
+  incidentId: string | null;
+  currentStep: string | null;
+  createdAt: string;
+  steps?: { name: string; phase: string; idx: number; status: string; attempts: number }[];
+  approvals?: Approval[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const tokenStore = {
+  get: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  set: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+/** Takes `#token=…` out of the address bar into sessionStorage (so it is not in history or bookmarks). */
+export function captureTokenFromUrl(): void {
+  const match = /^#token=([^&]+)/.exec(window.location.hash);
+  if (!match) return;
+  tokenStore.set(decodeURIComponent(match[1]!));
+  history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/`);
+}
+
+let onUnauthorized: () => void = () => undefined;
+export const setUnauthorizedHandler = (handler: () => void) => {
+  onUnauthorized = handler;
+};
+
+async function request<T>(method: string, path: string, body?: unknown, as: 'json' | 'text' = 'json'): Promise<T> {
+  const token = tokenStore.get();
+  const response = await fetch(path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (response.status === 401) {
+    onUnauthorized();
+    throw new ApiError(401, 'your token was not accepted: sign in again');
+  }
+  if (!response.ok) {
+    let message = `${method} ${path} answered ${response.status}`;
+    try {
+      const parsed = (await response.json()) as { message?: unknown };
+      if (typeof parsed.message === 'string') message = parsed.message;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(response.status, message);
+  }
+  return (as === 'json' ? response.json() : response.text()) as Promise<T>;
+}
+
+export const api = {
+  me: () => request<Me>('GET', '/api/me'),
+  incidents: (query: URLSearchParams) => request<Page<Incident>>('GET', `/api/incidents?${query.toString()}`),
+  incident: (id: string) => request<Incident & { signals: Signal[] }>('GET', `/api/incidents/${encodeURIComponent(id)}`),
+  timeline: (id: string) => request<Page<TimelineEntry>>('GET', `/api/incidents/${encodeURIComponent(id)}/timeline?limit=1000`),
+  postmortem: (id: string) => request<string>('GET', `/api/incidents/${encodeURIComponent(id)}/postmortem`, undefined, 'text'),
+  runs: (incidentId: string) => request<Page<Run>>('GET', `/api/runs?incidentId=${encodeURIComponent(incidentId)}&limit=20`),
+  run: (id: string) => request<Run>('GET', `/api/runs/${encodeURIComponent(id)}`),
+  responseTimes: () => request<{ from: string; to: string; items: { service: string; severity: string; incidents: number; mttaMs: number | null; mttrMs: number | null }[] }>('GET', '/api/response-times'),
+  transition: (id: string, action: 'acknowledge' | 'mitigate' | 'resolve' | 'reopen') => request<Incident>('POST', `/api/incidents/${encodeURIComponent(id)}/${action}`, {}),
+  severity: (id: string, severity: Severity) => request<Incident>('POST', `/api/incidents/${encodeURIComponent(id)}/severity`, { severity }),
+  decide: (runId: string, decision: 'approve' | 'reject') => request<Run>('POST', `/api/runs/${encodeURIComponent(runId)}/${decision}`, {}),
+};
+
+const RANK: Record<Role, number> = { viewer: 0, responder: 1, admin: 2 };
+export const roleAllows = (have: Role, need: string): boolean => RANK[have] >= (RANK[need as Role] ?? 99);
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return '—';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export const formatTime = (iso: string | null): string => (iso ? new Date(iso).toLocaleString() : '—');
