@@ -38,7 +38,16 @@ export async function buildWeb({ force = false } = {}) {
   }
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(here, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
   const { build } = await import('vite');
-  await build({ configFile: join(here, 'vite.config.ts'), logLevel: 'warn' });
+  // Always React's production build: a caller's NODE_ENV (jest sets `test`) would otherwise make
+  // Vite ship the development build, a third larger and slower.
+  const callerEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(here, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (callerEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = callerEnv;
+  }
   writeFileSync(stamp, hash);
   process.stderr.write(`vigil build: dist/web (dashboard) ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

@@ -31,6 +31,7 @@ import { DATABASE, METRICS_REGISTRY, POSTMORTEM_TEMPLATES, READINESS, RUNBOOKS }
 import type { RunbookSource } from './runbooks/runbook-source';
 import { RunbooksController } from './runbooks/runbooks.controller';
 import { SeriesController } from './series.controller';
+import { ServicesController } from './services.controller';
 import { RunsController } from './runbooks/runs.controller';
 import { webControllers, webProviders } from './web';
 import { WebhookDeliveriesController } from './webhooks/webhook-deliveries.controller';
@@ -74,7 +75,7 @@ export class ApiModule {
           : []),
       ],
       controllers: [HealthController, LogRecordsController, LogTemplatesController, AnomaliesController, MetricsController, TokensController, AuditController, DocsController,
-        IncidentsController, PostmortemsController, NoiseRulesController, ResponseTimesController, RunbooksController, RunsController, SeriesController,
+        IncidentsController, PostmortemsController, NoiseRulesController, ResponseTimesController, RunbooksController, RunsController, SeriesController, ServicesController,
         WebhookSubscriptionsController, WebhookDeliveriesController,
         SlackStatusController,
         ...webControllers,

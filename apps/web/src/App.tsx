@@ -4,6 +4,9 @@ import { LiveContext, useLiveStream } from './live';
 import { IncidentPage } from './pages/IncidentPage';
 import { IncidentsPage } from './pages/IncidentsPage';
 import { OverviewPage } from './pages/OverviewPage';
+import { RunbooksPage } from './pages/RunbooksPage';
+import { ServicesPage } from './pages/ServicesPage';
+import { SignalsPage } from './pages/SignalsPage';
 import { SignIn } from './pages/SignIn';
 import { href, useRoute } from './router';
 
@@ -46,6 +49,9 @@ export function App() {
         <nav aria-label="Main">
           <a href={href.overview()} aria-current={route.page === 'overview' ? 'page' : undefined}>Overview</a>
           <a href={href.incidents()} aria-current={route.page === 'incidents' || route.page === 'incident' ? 'page' : undefined}>Incidents</a>
+          <a href={href.services()} aria-current={route.page === 'services' ? 'page' : undefined}>Services</a>
+          <a href={href.signals()} aria-current={route.page === 'signals' ? 'page' : undefined}>Signals</a>
+          <a href={href.runbooks()} aria-current={route.page === 'runbooks' ? 'page' : undefined}>Runbooks</a>
         </nav>
         <span className="spacer" />
         {live.state !== 'live' && (
@@ -60,6 +66,9 @@ export function App() {
         {route.page === 'overview' && <OverviewPage />}
         {route.page === 'incidents' && <IncidentsPage query={route.query} />}
         {route.page === 'incident' && <IncidentPage id={route.id} me={me} />}
+        {route.page === 'services' && <ServicesPage query={route.query} />}
+        {route.page === 'signals' && <SignalsPage query={route.query} />}
+        {route.page === 'runbooks' && <RunbooksPage me={me} />}
         {route.page === 'not-found' && (
           <p>
             Nothing at <code>{route.path}</code>. <a href={href.overview()}>Back to the overview</a>.

@@ -80,6 +80,85 @@ export interface Run {
   approvals?: Approval[];
 }
 
+export interface ServiceInfo {
+  name: string;
+  openIncidents: number;
+  calls: { to: string[]; from: string[] };
+}
+
+export interface ServiceEdge {
+  caller: string;
+  callee: string;
+  calls: number;
+  lastSeen: string;
+}
+
+export interface ChartSeries {
+  key: string;
+  label: string;
+  points: Record<string, number | null>[];
+}
+
+export interface Anomaly {
+  id: string;
+  service: string;
+  kind: string;
+  fingerprint: string;
+  status: 'open' | 'recovered';
+  score: number;
+  summary: string;
+  openedAt: string;
+  updatedAt: string;
+}
+
+export const ANOMALY_KINDS = ['log_new_template', 'log_template_burst', 'log_rate_shift', 'log_error_surge', 'span_red', 'metric', 'alert'] as const;
+
+export interface LogTemplate {
+  service: string;
+  templateId: number;
+  template: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  examples: unknown[];
+}
+
+export interface RunbookInfo {
+  name: string;
+  description: string;
+  owner: string | null;
+  file: string;
+  risk: string;
+  dryRun: boolean;
+  triggers: Record<string, unknown>[];
+  guards: { cooldownMinutes: number; maxRunsPerHour: number; maxConcurrentRuns: number; blastRadius: { maxTargets: number; maxReplicaPercent?: number }; freezeWindows: unknown[] };
+  steps: { type: string; name: string }[];
+  efficacy: { runs: number; succeeded: number; successRate: number | null; demoted: { reason: string } | null } | null;
+}
+
+export interface RunbookFileError {
+  file: string;
+  line: number;
+  column: number;
+  path: string;
+  message: string;
+}
+
+export interface KillSwitch {
+  on: boolean;
+  updatedBy: string | null;
+  updatedAtMs: number;
+}
+
+export interface PendingApproval {
+  runId: string;
+  stepName: string;
+  status: string;
+  roles: string[];
+  requestedAt: string | null;
+  timeoutAt: string | null;
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -149,6 +228,13 @@ export const api = {
   transition: (id: string, action: 'acknowledge' | 'mitigate' | 'resolve' | 'reopen') => request<Incident>('POST', `/api/incidents/${encodeURIComponent(id)}/${action}`, {}),
   severity: (id: string, severity: Severity) => request<Incident>('POST', `/api/incidents/${encodeURIComponent(id)}/severity`, { severity }),
   decide: (runId: string, decision: 'approve' | 'reject') => request<Run>('POST', `/api/runs/${encodeURIComponent(runId)}/${decision}`, {}),
+  services: () => request<{ services: ServiceInfo[]; edges: ServiceEdge[] }>('GET', '/api/services'),
+  series: (service: string, kind: 'spans' | 'logs') => request<{ series: ChartSeries[] }>('GET', `/api/series?${new URLSearchParams({ service, kind }).toString()}`),
+  anomalies: (query: URLSearchParams) => request<Page<Anomaly>>('GET', `/api/anomalies?${query.toString()}`),
+  logTemplates: (service: string) => request<Page<LogTemplate>>('GET', `/api/log-templates?${new URLSearchParams({ service, limit: '50' }).toString()}`),
+  runbooks: () => request<{ folder: string | null; killSwitch: KillSwitch; runbooks: RunbookInfo[]; errors: RunbookFileError[] }>('GET', '/api/runbooks'),
+  setKillSwitch: (on: boolean, reason: string) => request<KillSwitch>('POST', '/api/runbooks/kill-switch', { on, reason }),
+  approvals: () => request<{ items: PendingApproval[] }>('GET', '/api/approvals?status=pending'),
 };
 
 const RANK: Record<Role, number> = { viewer: 0, responder: 1, admin: 2 };

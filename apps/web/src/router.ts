@@ -1,7 +1,11 @@
 import { useEffect, useState } from 'react';
 
-// A tiny hash router: #/ (overview), #/incidents?status=…, #/incidents/<id>.
-export type Route = { page: 'overview' } | { page: 'incidents'; query: URLSearchParams } | { page: 'incident'; id: string } | { page: 'not-found'; path: string };
+// A tiny hash router: #/ (overview), #/incidents?status=…, #/incidents/<id>, #/services?service=…, #/signals?…, #/runbooks.
+export type Route = { page: 'overview' } | { page: 'incidents'; query: URLSearchParams } | { page: 'incident'; id: string }
+  | { page: 'services'; query: URLSearchParams }
+  | { page: 'signals'; query: URLSearchParams }
+  | { page: 'runbooks' }
+  | { page: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');
@@ -9,6 +13,9 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0) return { page: 'overview' };
   if (parts[0] === 'incidents' && parts.length === 1) return { page: 'incidents', query: new URLSearchParams(search) };
   if (parts[0] === 'incidents' && parts.length === 2) return { page: 'incident', id: parts[1]! };
+  if (parts[0] === 'services' && parts.length === 1) return { page: 'services', query: new URLSearchParams(search) };
+  if (parts[0] === 'signals' && parts.length === 1) return { page: 'signals', query: new URLSearchParams(search) };
+  if (parts[0] === 'runbooks' && parts.length === 1) return { page: 'runbooks' };
   return { page: 'not-found', path };
 }
 
@@ -16,6 +23,9 @@ export const href = {
   overview: () => '#/',
   incidents: (query?: URLSearchParams) => `#/incidents${query && query.toString() ? `?${query.toString()}` : ''}`,
   incident: (id: string) => `#/incidents/${encodeURIComponent(id)}`,
+  services: (query?: URLSearchParams) => `#/services${query && query.toString() ? `?${query.toString()}` : ''}`,
+  signals: (query?: URLSearchParams) => `#/signals${query && query.toString() ? `?${query.toString()}` : ''}`,
+  runbooks: () => '#/runbooks',
 };
 
 export function useRoute(): Route {
