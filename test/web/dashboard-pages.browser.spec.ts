@@ -14,7 +14,8 @@ import { incidentApi, type IncidentJson } from '../incidents/incident-api';
 const ROOT = join(__dirname, '..', '..');
 const CHROMIUM = process.env['VIGIL_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
 const ADMIN = 'dashboard-pages-admin-token-0123456789';
-const IMAGES = join(ROOT, 'docs', 'images');
+// Test artifacts go to test/.work/screenshots; UPDATE_SCREENSHOTS=1 refreshes the committed ones in docs/images.
+const IMAGES = process.env['UPDATE_SCREENSHOTS'] ? join(ROOT, 'docs', 'images') : join(ROOT, 'test', '.work', 'screenshots');
 const SCREEN = { width: 1280, height: 800 };
 // Code run in the page is passed as strings: this project's type-check has no DOM library.
 
