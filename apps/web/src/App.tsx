@@ -6,6 +6,7 @@ import { IncidentsPage } from './pages/IncidentsPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { RunbooksPage } from './pages/RunbooksPage';
 import { ServicesPage } from './pages/ServicesPage';
+import { SettingsPage } from './pages/SettingsPage';
 import { SignalsPage } from './pages/SignalsPage';
 import { SignIn } from './pages/SignIn';
 import { href, useRoute } from './router';
@@ -52,6 +53,7 @@ export function App() {
           <a href={href.services()} aria-current={route.page === 'services' ? 'page' : undefined}>Services</a>
           <a href={href.signals()} aria-current={route.page === 'signals' ? 'page' : undefined}>Signals</a>
           <a href={href.runbooks()} aria-current={route.page === 'runbooks' ? 'page' : undefined}>Runbooks</a>
+          <a href={href.settings()} aria-current={route.page === 'settings' ? 'page' : undefined}>Settings</a>
         </nav>
         <span className="spacer" />
         {live.state !== 'live' && (
@@ -69,6 +71,7 @@ export function App() {
         {route.page === 'services' && <ServicesPage query={route.query} />}
         {route.page === 'signals' && <SignalsPage query={route.query} />}
         {route.page === 'runbooks' && <RunbooksPage me={me} />}
+        {route.page === 'settings' && <SettingsPage me={me} />}
         {route.page === 'not-found' && (
           <p>
             Nothing at <code>{route.path}</code>. <a href={href.overview()}>Back to the overview</a>.

@@ -164,13 +164,86 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+export interface Issue {
+  path: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly issues: Issue[] = [],
   ) {
     super(message);
   }
+}
+
+export interface SlackStatus {
+  enabled: boolean;
+  behind: number;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  lastSuccessAt: string | null;
+  pausedUntil: string | null;
+}
+
+export interface Matcher {
+  label: string;
+  op: string;
+  value: string;
+}
+
+export interface Silence {
+  id: string;
+  matchers: Matcher[];
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  comment: string;
+  active: boolean;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  service: string;
+  startsAt: string;
+  endsAt: string;
+  createdBy: string;
+  reason: string;
+  active: boolean;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: Role;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  description: string | null;
+  createdBy: string;
+  createdAt: string;
+  disabledAt: string | null;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  subscriptionId: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
 }
 
 export const tokenStore = {
@@ -205,13 +278,18 @@ async function request<T>(method: string, path: string, body?: unknown, as: 'jso
   }
   if (!response.ok) {
     let message = `${method} ${path} answered ${response.status}`;
+    let issues: Issue[] = [];
     try {
-      const parsed = (await response.json()) as { message?: unknown };
+      const parsed = (await response.json()) as { message?: unknown; issues?: unknown };
       if (typeof parsed.message === 'string') message = parsed.message;
+      if (Array.isArray(parsed.issues)) {
+        issues = parsed.issues as Issue[];
+        message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ') || message;
+      }
     } catch {
       // not JSON: keep the status line
     }
-    throw new ApiError(response.status, message);
+    throw new ApiError(response.status, message, issues);
   }
   return (as === 'json' ? response.json() : response.text()) as Promise<T>;
 }
@@ -235,6 +313,20 @@ export const api = {
   runbooks: () => request<{ folder: string | null; killSwitch: KillSwitch; runbooks: RunbookInfo[]; errors: RunbookFileError[] }>('GET', '/api/runbooks'),
   setKillSwitch: (on: boolean, reason: string) => request<KillSwitch>('POST', '/api/runbooks/kill-switch', { on, reason }),
   approvals: () => request<{ items: PendingApproval[] }>('GET', '/api/approvals?status=pending'),
+  slackStatus: () => request<SlackStatus>('GET', '/api/slack/status'),
+  silences: () => request<{ items: Silence[] }>('GET', '/api/silences'),
+  createSilence: (body: { matchers: Matcher[]; comment: string; endsAt: string }) => request<Silence>('POST', '/api/silences', body),
+  expireSilence: (id: string) => request<string>('DELETE', `/api/silences/${encodeURIComponent(id)}`, undefined, 'text'),
+  maintenanceWindows: () => request<{ items: MaintenanceWindow[] }>('GET', '/api/maintenance-windows'),
+  createMaintenanceWindow: (body: { service: string; reason: string; endsAt: string }) => request<MaintenanceWindow>('POST', '/api/maintenance-windows', body),
+  endMaintenanceWindow: (id: string) => request<string>('DELETE', `/api/maintenance-windows/${encodeURIComponent(id)}`, undefined, 'text'),
+  tokens: () => request<{ items: ApiToken[] }>('GET', '/api/tokens'),
+  createToken: (body: { name: string; role: Role }) => request<{ id: string; name: string; role: Role; token: string }>('POST', '/api/tokens', body),
+  revokeToken: (id: string) => request<string>('DELETE', `/api/tokens/${encodeURIComponent(id)}`, undefined, 'text'),
+  webhookSubscriptions: () => request<{ items: WebhookSubscription[] }>('GET', '/api/webhook-subscriptions'),
+  createWebhookSubscription: (body: { url: string; eventTypes: string[]; description?: string }) => request<WebhookSubscription & { secret: string }>('POST', '/api/webhook-subscriptions', body),
+  disableWebhookSubscription: (id: string) => request<string>('DELETE', `/api/webhook-subscriptions/${encodeURIComponent(id)}`, undefined, 'text'),
+  webhookDeliveries: (subscriptionId: string) => request<Page<WebhookDelivery>>('GET', `/api/webhook-deliveries?${new URLSearchParams({ subscriptionId, limit: '50' }).toString()}`),
 };
 
 const RANK: Record<Role, number> = { viewer: 0, responder: 1, admin: 2 };

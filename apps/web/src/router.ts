@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 
-// A tiny hash router: #/ (overview), #/incidents?status=…, #/incidents/<id>, #/services?service=…, #/signals?…, #/runbooks.
+// A tiny hash router: #/ (overview), #/incidents?status=…, #/incidents/<id>, #/services?service=…, #/signals?…, #/runbooks, #/settings.
 export type Route = { page: 'overview' } | { page: 'incidents'; query: URLSearchParams } | { page: 'incident'; id: string }
   | { page: 'services'; query: URLSearchParams }
   | { page: 'signals'; query: URLSearchParams }
   | { page: 'runbooks' }
+  | { page: 'settings' }
   | { page: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -16,6 +17,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'services' && parts.length === 1) return { page: 'services', query: new URLSearchParams(search) };
   if (parts[0] === 'signals' && parts.length === 1) return { page: 'signals', query: new URLSearchParams(search) };
   if (parts[0] === 'runbooks' && parts.length === 1) return { page: 'runbooks' };
+  if (parts[0] === 'settings' && parts.length === 1) return { page: 'settings' };
   return { page: 'not-found', path };
 }
 
@@ -26,6 +28,7 @@ export const href = {
   services: (query?: URLSearchParams) => `#/services${query && query.toString() ? `?${query.toString()}` : ''}`,
   signals: (query?: URLSearchParams) => `#/signals${query && query.toString() ? `?${query.toString()}` : ''}`,
   runbooks: () => '#/runbooks',
+  settings: () => '#/settings',
 };
 
 export function useRoute(): Route {
