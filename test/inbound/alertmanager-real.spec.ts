@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Platform } from '@vigil/cli';
-import { expectEventually, useTestDatabase } from '@vigil/testing';
+import { expectEventually, useTestDatabase, freePort } from '@vigil/testing';
 import { startTestPlatform } from '../e2e/platform-fixture';
 import { startRemediationEndpoint } from '../runbooks/remediation-endpoint';
 import { incidentWatch, minutesFromNow } from './inbound-client';
@@ -14,17 +13,6 @@ const REMEDIATION_SECRET = 'whsec_YWxlcnRtYW5hZ2VyLXJlbWVkaWF0aW9uLXNlY3JldA==';
 const ADMIN_TOKEN = 'alertmanager-admin-token-0123456789';
 /** Debian's package (`apt-get install prometheus-alertmanager`); test/run.sh installs it when it can. */
 const ALERTMANAGER = process.env['VIGIL_TEST_ALERTMANAGER'] ?? '/usr/bin/prometheus-alertmanager';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Prometheus Alertmanager as a child process, its webhook receiver pointed at Vigil. */
 class Alertmanager {

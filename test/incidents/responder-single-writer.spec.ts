@@ -1,22 +1,10 @@
 import { ServiceCallRepository, createPostgresDatabase, type Database } from '@vigil/store';
-import { expectEventually, useTestBroker, useTestDatabase } from '@vigil/testing';
+import { expectEventually, useTestBroker, useTestDatabase, freePort } from '@vigil/testing';
 import { randomBytes } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { collectorProducer, createPipelineTopics, pipelineEnv } from '../harness/pipeline-backbone';
 import { useWorkerProcesses } from '../harness/worker-processes';
-import { createServer } from 'node:net';
 import { anomalyEvent, MINUTE, publishAnomalies } from './anomaly-traffic';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const ready = async (port: number): Promise<boolean> => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200;
 

@@ -2,17 +2,16 @@ import type { Platform } from '@vigil/cli';
 import type { VigilConfig } from '@vigil/config';
 import { AnomalyRepository, LogTemplateRepository, ServiceCallRepository } from '@vigil/store';
 import { expectEventually, useTestDatabase } from '@vigil/testing';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ensureDashboardBuilt, launchChromium } from './dashboard-browser';
 import { startTestPlatform } from '../e2e/platform-fixture';
 import { anomalyEvent, MINUTE } from '../incidents/anomaly-traffic';
 import { incidentApi, type IncidentJson } from '../incidents/incident-api';
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env['VIGIL_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
 const ADMIN = 'dashboard-pages-admin-token-0123456789';
 // Test artifacts go to test/.work/screenshots; UPDATE_SCREENSHOTS=1 refreshes the committed ones in docs/images.
 const IMAGES = process.env['UPDATE_SCREENSHOTS'] ? join(ROOT, 'docs', 'images') : join(ROOT, 'test', '.work', 'screenshots');
@@ -50,12 +49,8 @@ describe('web dashboard pages: services, signals, runbooks', () => {
   const t0 = Math.floor(Date.now() / MINUTE) * MINUTE;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium; test/run.sh does so as root) or set VIGIL_TEST_CHROMIUM`);
-    }
     mkdirSync(IMAGES, { recursive: true });
-    // NODE_ENV: jest sets it to `test`, and Vite would then bundle React's development build.
-    execFileSync(process.execPath, [join(ROOT, 'apps', 'web', 'build.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+    ensureDashboardBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'vigil-web-pages-runbooks-'));
     writeFileSync(
       join(dir, 'note-payments.yaml'),
@@ -118,7 +113,7 @@ steps:
     await platform.bus.publish(config.VIGIL_TOPIC_ANOMALIES, [
       { key: 'payments', value: JSON.stringify(anomalyEvent(t0, { service: 'payments', signal: 'span:server:POST /pay#errors', minute: 0, observed: 0.3, expected: 0.01 })) },
     ]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,14 +1,10 @@
 import type { Platform } from '@vigil/cli';
 import { expectEventually, useTestDatabase } from '@vigil/testing';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ensureDashboardBuilt, launchChromium } from './dashboard-browser';
 import { startTestPlatform } from '../e2e/platform-fixture';
 import { incidentApi } from '../incidents/incident-api';
 
-const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env['VIGIL_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
 const ADMIN = 'dashboard-settings-admin-token-0123456789';
 // Code run in the page is passed as strings: this project's type-check has no DOM library.
 
@@ -25,15 +21,11 @@ describe('web dashboard: settings', () => {
   let admin: ReturnType<typeof incidentApi>;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium; test/run.sh does so as root) or set VIGIL_TEST_CHROMIUM`);
-    }
-    // NODE_ENV: jest sets it to `test`, and Vite would then bundle React's development build.
-    execFileSync(process.execPath, [join(ROOT, 'apps', 'web', 'build.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } });
+    ensureDashboardBuilt();
     ({ platform } = await startTestPlatform({ DATABASE_URL: pg.url, VIGIL_ADMIN_TOKEN: ADMIN }));
     admin = incidentApi(platform.url, ADMIN);
     viewerToken = (await admin.call<{ token: string }>('POST', '/api/tokens', { name: 'vic', role: 'viewer' })).body.token;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

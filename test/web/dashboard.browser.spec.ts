@@ -1,18 +1,17 @@
 import type { Platform } from '@vigil/cli';
 import type { VigilConfig } from '@vigil/config';
 import { expectEventually, useTestDatabase } from '@vigil/testing';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { ensureDashboardBuilt, launchChromium } from './dashboard-browser';
 import { startTestPlatform } from '../e2e/platform-fixture';
 import { anomalyEvent, MINUTE } from '../incidents/anomaly-traffic';
 import { incidentApi, type IncidentJson } from '../incidents/incident-api';
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env['VIGIL_TEST_CHROMIUM'] ?? '/usr/bin/chromium';
 const ADMIN = 'dashboard-admin-token-0123456789';
 // Code run in the page is passed as strings: this project's type-check has no DOM library.
 
@@ -34,11 +33,7 @@ describe('web dashboard in Chromium', () => {
   const t0 = Math.floor(Date.now() / MINUTE) * MINUTE;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: install Debian's (apt-get install chromium; test/run.sh does so as root) or set VIGIL_TEST_CHROMIUM`);
-    }
-    // The SPA the API serves is dist/web: build it when its sources changed (a no-op otherwise).
-    execFileSync(process.execPath, [join(ROOT, 'apps', 'web', 'build.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    ensureDashboardBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'vigil-web-runbooks-'));
     writeFileSync(
       join(dir, 'note-payments.yaml'),
@@ -71,7 +66,7 @@ steps:
     responderToken = await token('rosa', 'responder');
     viewerToken = await token('vic', 'viewer');
     expect((await admin.call<{ errors: unknown[] }>('GET', '/api/runbooks')).body.errors).toEqual([]);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

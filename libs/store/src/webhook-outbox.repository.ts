@@ -68,9 +68,9 @@ export function webhookDeliveryId(subscriptionId: string, eventId: string): stri
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * An incident as the API shows it (GET /api/incidents/:id without its signals). The same shape
- * as apps/api's incidentView — apps may not import each other, so both the API and the responder
- * take it from here; test/webhooks checks the two agree.
+ * An incident as the API shows it (GET /api/incidents/:id without its signals) — the API's
+ * `incidentView` is this function, and webhook payloads from the responder use it too (apps may
+ * not import each other, so the one projection lives here).
  */
 export function incidentEventData(i: StoredIncident) {
   return {

@@ -12,3 +12,4 @@ export type { SpanFixture } from './otlp/otlp-trace-fixtures';
 export { otlpMetricsRequest } from './otlp/otlp-metric-fixtures';
 export type { MetricFixture } from './otlp/otlp-metric-fixtures';
 export { TcpProxy } from './net/tcp-proxy';
+export { freePort } from './net/free-port';

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { finishedRun } from '@vigil/runs';
 import { checkGuards, planRun, runbookEfficacy, triggerMatches, type TriggerContext } from '@vigil/runbooks';
-import { ACTIVE_RUN_STATUSES, AuditLogRepository, IncidentRepository, RunbookRunRepository, type Database, type StoredRun } from '@vigil/store';
+import { ACTIVE_RUN_STATUSES, AuditLogRepository, IncidentRepository, RunbookRunRepository, type Database } from '@vigil/store';
 import type { z } from 'zod';
 import type { Actor } from '../auth/actor';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -15,14 +16,6 @@ import { dryRunBodySchema, killSwitchBodySchema, runbookNameSchema } from './run
 
 const DAY = 86_400_000;
 
-const finished = (r: StoredRun) => ({
-  runbook: r.runbook,
-  fingerprint: r.fingerprint,
-  targets: r.targets,
-  outcome: (['succeeded', 'failed', 'rolled_back', 'escalated', 'rejected', 'blocked', 'cancelled'].includes(r.status) ? r.status : 'failed') as 'succeeded',
-  startedAtMs: r.createdAtMs,
-  healedAtMs: r.healedAtMs,
-});
 
 /** The runbooks folder as loaded: what each runbook does, errors, efficacy, the kill switch, and dry runs. */
 @Controller('api/runbooks')
@@ -38,7 +31,7 @@ export class RunbooksController {
   async list() {
     const loaded = this.source ? await this.source.current() : { runbooks: [], errors: [] };
     const repo = new RunbookRunRepository(this.db);
-    const efficacy = runbookEfficacy((await repo.recent(Date.now() - 30 * DAY)).filter((r) => r.finishedAtMs !== null).map(finished));
+    const efficacy = runbookEfficacy((await repo.recent(Date.now() - 30 * DAY)).filter((r) => r.finishedAtMs !== null).map(finishedRun));
     return {
       folder: this.source?.folder ?? null,
       killSwitch: await repo.killSwitch(),
@@ -93,7 +86,7 @@ export class RunbooksController {
     const context: TriggerContext = { on: 'incident', incident: { id: incident.id, number: incident.number, severity: incident.severity, services: incident.services, status: incident.status } };
     const repo = new RunbookRunRepository(this.db);
     const history = (await repo.recent(Date.now() - DAY, [name])).filter((h) => h.status !== 'blocked');
-    const efficacy = runbookEfficacy(history.filter((h) => h.finishedAtMs !== null).map(finished))[0];
+    const efficacy = runbookEfficacy(history.filter((h) => h.finishedAtMs !== null).map(finishedRun))[0];
     const planned = planRun(runbook, context, { runId: 'run-dry-run', demoted: Boolean(efficacy?.demoted), dryRun: true });
     const guard = planned.ok
       ? checkGuards({ runbook: name, guards: runbook.guards, targets: planned.plan.targets, history: history.map((h) => ({ runbook: h.runbook, targets: h.targets, startedAtMs: h.createdAtMs, active: ACTIVE_RUN_STATUSES.includes(h.status) })), killSwitch: (await repo.killSwitch()).on, nowMs: Date.now() })

@@ -1,6 +1,6 @@
 import type { AnomalyEvent } from '@vigil/contracts';
 import { triggerMatches, type IncidentFacts, type TriggerContext } from '@vigil/runbooks';
-import { finishedRun, launchRun, type RunEventSink } from '@vigil/runs';
+import { launchRun, type RunEventSink } from '@vigil/runs';
 import { RunbookRunRepository, type Queryable, type StoredIncident, type StoredRun } from '@vigil/store';
 import type { RunbookLibrary } from './runbook-library';
 
@@ -52,4 +52,3 @@ export class RunScheduler {
 
 }
 
-export const toFinished = finishedRun;
